@@ -1,0 +1,86 @@
+"""Economy and innovation sector (seed 三, 十一): successor industries and knowledge.
+
+Money in bn CNY (2025 prices), flows in bn CNY/yr, labour in thousand persons.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+
+def mining_output_value(extraction, price):
+    """Gross mining output value (bn CNY/yr) = Mt/yr x CNY/t / 1000."""
+    return extraction * price / 1000.0
+
+
+def knowledge_effect(knowledge, knowledge_reference, knowledge_elasticity):
+    """Productivity multiplier (1) of the knowledge stock relative to its reference."""
+    return (np.maximum(knowledge, 0.0) / knowledge_reference) ** knowledge_elasticity
+
+
+def processing_input_use(extraction, deep_processing_share, processing_capital, processing_input_per_capital):
+    """Share (0-1) of processing capacity that local raw material can feed (coupling to extraction)."""
+    supply_ratio = deep_processing_share * extraction / np.maximum(processing_capital * processing_input_per_capital, 1e-9)
+    return -np.expm1(-supply_ratio)
+
+
+def processing_potential_output(processing_capital, processing_capital_productivity, input_use, knowledge_multiplier):
+    """Value added (bn CNY/yr) processing capital could produce with a full workforce."""
+    return processing_capital * processing_capital_productivity * input_use * knowledge_multiplier
+
+
+def land_effect(construction_land, new_industry_capital, land_per_capital):
+    """Share (0-1) of new-industry capital that has construction land to work on."""
+    land_ratio = construction_land / np.maximum(new_industry_capital * land_per_capital, 1e-9)
+    return -np.expm1(-land_ratio)
+
+
+def new_industry_potential_output(new_industry_capital, new_industry_capital_productivity, knowledge_multiplier,
+                                  land_multiplier, opening_up, opening_productivity_effect):
+    """Value added (bn CNY/yr) new-industry capital could produce with a full workforce."""
+    opening_multiplier = 1.0 + opening_productivity_effect * opening_up
+    return new_industry_capital * new_industry_capital_productivity * knowledge_multiplier * land_multiplier * opening_multiplier
+
+
+def successor_labour_demand(potential_output, successor_labour_productivity, knowledge_multiplier):
+    """Jobs (thousand persons) needed to run successor industries at potential output."""
+    return potential_output / (successor_labour_productivity * knowledge_multiplier)
+
+
+def labour_fill(successor_employment, labour_demand):
+    """Share (0-1) of successor jobs that are filled; output falls with missing workers."""
+    return np.minimum(successor_employment / np.maximum(labour_demand, 1e-9), 1.0)
+
+
+def investment_attraction(business_environment, business_environment_elasticity, infrastructure_capital,
+                          infrastructure_reference, connectivity_elasticity, environment_quality,
+                          national_environment_quality, environment_attraction_elasticity):
+    """Multiplier (1) on new-industry investment from business environment, connectivity and environment."""
+    connectivity = np.maximum(infrastructure_capital, 0.0) / infrastructure_reference
+    return (business_environment ** business_environment_elasticity
+            * connectivity ** connectivity_elasticity
+            * (environment_quality / national_environment_quality) ** environment_attraction_elasticity)
+
+
+def crowding_out(margin, reference_margin, crowding_out_strength):
+    """Multiplier (0-1] on new-industry investment: a mining boom draws capital and labour away."""
+    return 1.0 / (1.0 + crowding_out_strength * np.maximum(margin - reference_margin, 0.0))
+
+
+def new_industry_investment(new_industry_output, new_industry_reinvestment_rate, successor_support, subsidy_leverage,
+                            industrial_park_investment, park_leverage, credit_support, credit_investment_share,
+                            cooperation_inflow, attraction, crowding):
+    """Gross investment in new industries (bn CNY/yr): own earnings, leveraged support, credit, inflow."""
+    own = new_industry_reinvestment_rate * new_industry_output
+    supported = (successor_support * subsidy_leverage + industrial_park_investment * park_leverage
+                 + credit_support * credit_investment_share + cooperation_inflow)
+    return (own + supported) * attraction * crowding
+
+
+def processing_investment(processing_output, processing_reinvestment_rate, input_use):
+    """Gross investment in processing (bn CNY/yr): reinvested earnings, only where raw material is available."""
+    return processing_reinvestment_rate * processing_output * input_use
+
+
+def knowledge_creation(rd_intensity, gdp, rd_efficiency, cooperation_inflow, cooperation_spillover):
+    """Knowledge inflow (bn CNY/yr): own R&D plus spillovers from regional cooperation."""
+    return rd_intensity * gdp * rd_efficiency + cooperation_inflow * cooperation_spillover

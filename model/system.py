@@ -1,0 +1,322 @@
+"""The whole model: auxiliaries and derivatives of the state, batched over runs.
+
+``auxiliaries(state, parameters, levers)`` returns every flow and auxiliary as
+a named array; ``derivatives(time, state, parameters, levers)`` the rate of
+change of every stock in :data:`model.stocks.STOCKS` order. Shapes: state
+``(n_stocks, n_runs)``, parameters ``(n_parameters, n_runs)``, levers
+``(n_levers, n_runs)`` (already evaluated at ``time``); any trailing shape that
+broadcasts works, so the same code re-evaluates auxiliaries over time x runs.
+The equations do not depend on time except through the levers.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from model import ecology, economy, fiscal, labour, resources
+from model.levers import LEVERS, LeverIndex
+from model.parameters import ParameterIndex
+from model.stocks import STOCKS, StockIndex
+
+_COST_PER_UNIT = np.array([lever.cost_per_unit for lever in LEVERS])
+_CENTRAL_SHARE = np.array([lever.central_share for lever in LEVERS])
+_ATTRACTIVENESS_LIMIT = 3.0  # |attractiveness| beyond which migration no longer responds (saturation)
+_SHARED_COST_CENTRAL_SHARE = 0.5  # green-upgrade subsidy and phase-out compensation: ASSUMPTION, split evenly
+
+
+class _Named:
+    """Read access to rows of an array by name: ``named.proven_reserves``."""
+
+    __slots__ = ("_array", "_index")
+
+    def __init__(self, array, index):
+        self._array = array
+        self._index = index
+
+    def __getattr__(self, name):
+        return self._array[self._index[name]]
+
+
+def _resources(s, p, lv, out):
+    price = resources.effective_price(s.resource_price, lv.resource_price_index)
+    recovery = resources.recovery_rate(p.base_recovery_rate, p.maximum_recovery_rate, lv.recovery_improvement)
+    utilisation = resources.capacity_utilisation(price, p.reference_price, p.base_utilisation,
+                                                 p.utilisation_price_elasticity, p.maximum_utilisation)
+    extraction = resources.extraction(s.mining_capacity, utilisation, s.proven_reserves, recovery,
+                                      p.minimum_depletion_time, lv.logging_ban)
+    margin = resources.mining_margin(price, lv.resource_tax_rate, p.unit_extraction_cost)
+    reserve_life = resources.capacity_reserve_life(s.proven_reserves, recovery, s.mining_capacity)
+    non_green = s.mining_capacity - s.green_capacity
+    out.update(
+        price=price, recovery_rate=recovery, utilisation=utilisation, extraction=extraction,
+        depletion=extraction / recovery, mining_margin=margin,
+        discovery=resources.discovery(s.undiscovered_resource, lv.exploration_spending,
+                                      p.maximum_discovery_fraction, p.exploration_spending_scale),
+        regrowth=resources.regrowth(s.proven_reserves, p.regrowth_rate, p.carrying_capacity,
+                                    lv.forest_cultivation, p.cultivation_effect),
+        sterilisation=s.proven_reserves * lv.red_line_sterilisation_rate,
+        capacity_investment=resources.capacity_investment(
+            s.mining_capacity, p.capacity_investment_rate, margin, p.reference_margin, p.profit_sensitivity,
+            reserve_life, p.required_reserve_life),
+        capacity_retirement=s.mining_capacity / p.capacity_lifetime,
+        green_retirement=s.green_capacity / p.capacity_lifetime,
+        capacity_phase_out=non_green * lv.phase_out_rate,
+        green_upgrading=non_green * lv.green_upgrade_rate,
+        green_share=ecology.green_share(s.green_capacity, s.mining_capacity),
+        mining_output_value=economy.mining_output_value(extraction, price),
+        desired_mining_employment=extraction / s.mining_labour_productivity,
+    )
+
+
+def _ecology(s, p, lv, out):
+    extraction, green = out["extraction"], out["green_share"]
+    subsidence_funding = lv.central_budget_investment * p.subsidence_investment_share * (1.0 + p.local_governance_match)
+    area_funded = subsidence_funding / p.subsidence_governance_cost + lv.hazard_relocation * p.relocation_governance_area
+    fund_drawdown = s.restoration_fund / p.restoration_fund_drawdown_time
+    restoration_budget = fund_drawdown + lv.restoration_spending
+    out.update(
+        subsidence_creation=ecology.subsidence_creation(extraction, p.underground_share, p.subsidence_intensity),
+        land_disturbance=ecology.land_disturbance(extraction, p.disturbance_intensity, green, p.green_damage_reduction),
+        subsidence_governance=ecology.treatment(area_funded, s.subsidence_area, p.minimum_restoration_time),
+        land_restoration=ecology.treatment(restoration_budget / p.restoration_cost, s.damaged_land,
+                                           p.minimum_restoration_time),
+        land_conversion=ecology.land_conversion(s.restored_land, lv.land_reuse_rate),
+        pollution_decay=s.pollution / p.pollution_lifetime,
+        environment_quality=ecology.environment_quality(s.pollution, p.tolerable_pollution, s.subsidence_area,
+                                                        s.damaged_land, p.region_area, p.land_damage_weight),
+        restoration_levy_income=fiscal.restoration_levy_income(extraction, lv.restoration_levy),
+        restoration_fund_drawdown=fund_drawdown,
+        subsidence_governance_spending=subsidence_funding,
+    )
+
+
+def _economy(s, p, lv, out):
+    knowledge_multiplier = economy.knowledge_effect(s.knowledge, p.knowledge_reference, p.knowledge_elasticity)
+    input_use = economy.processing_input_use(out["extraction"], lv.deep_processing_share, s.processing_capital,
+                                             p.processing_input_per_capital)
+    processing_potential = economy.processing_potential_output(
+        s.processing_capital, p.processing_capital_productivity, input_use, knowledge_multiplier)
+    land_multiplier = economy.land_effect(s.construction_land, s.new_industry_capital, p.land_per_capital)
+    new_industry_potential = economy.new_industry_potential_output(
+        s.new_industry_capital, p.new_industry_capital_productivity, knowledge_multiplier, land_multiplier,
+        lv.opening_up, p.opening_productivity_effect)
+    successor_demand = economy.successor_labour_demand(processing_potential + new_industry_potential,
+                                                       p.successor_labour_productivity, knowledge_multiplier)
+    fill = economy.labour_fill(s.successor_employment, successor_demand)
+    processing_output, new_industry_output = processing_potential * fill, new_industry_potential * fill
+    mining_value_added = out["mining_output_value"] * p.mining_value_added_share
+    service_value_added = s.service_employment * p.service_productivity
+    gdp = mining_value_added + processing_output + new_industry_output + service_value_added
+    attraction = economy.investment_attraction(
+        s.business_environment, p.business_environment_elasticity, s.infrastructure_capital,
+        p.infrastructure_reference, p.connectivity_elasticity, out["environment_quality"],
+        p.national_environment_quality, p.environment_attraction_elasticity)
+    crowding = economy.crowding_out(out["mining_margin"], p.reference_margin, p.crowding_out_strength)
+    out.update(
+        knowledge_multiplier=knowledge_multiplier, processing_input_use=input_use, land_multiplier=land_multiplier,
+        desired_successor_employment=successor_demand, successor_labour_fill=fill,
+        processing_output=processing_output, new_industry_output=new_industry_output,
+        mining_value_added=mining_value_added, service_value_added=service_value_added, gdp=gdp,
+        successor_share=(processing_output + new_industry_output) / gdp,
+        investment_attraction=attraction, crowding_out=crowding,
+        new_industry_investment=economy.new_industry_investment(
+            new_industry_output, p.new_industry_reinvestment_rate, lv.successor_support, p.subsidy_leverage,
+            lv.industrial_park_investment, p.park_leverage, lv.credit_support, p.credit_investment_share,
+            lv.cooperation_inflow, attraction, crowding),
+        processing_investment=economy.processing_investment(processing_output, p.processing_reinvestment_rate,
+                                                            input_use),
+        knowledge_creation=economy.knowledge_creation(lv.rd_intensity, gdp, p.rd_efficiency, lv.cooperation_inflow,
+                                                      p.cooperation_spillover),
+        emissions=ecology.emissions(out["extraction"], out["green_share"], p.green_damage_reduction,
+                                    p.mining_emission_intensity, processing_output, p.industry_emission_intensity,
+                                    lv.clean_production),
+    )
+
+
+def _labour_market(s, p, lv, out):
+    labour_force = (s.mining_employment + s.successor_employment + s.service_employment
+                    + s.laid_off_miners + s.retrained_job_seekers + s.other_unemployed)
+    job_seekers = s.laid_off_miners + s.retrained_job_seekers + s.other_unemployed
+    benefits = fiscal.unemployment_benefits(job_seekers, lv.social_security_coverage, p.unemployment_benefit)
+    income = labour.income_per_capita(out["gdp"], p.household_income_share, benefits, s.population)
+    desired_service = labour.service_labour_demand(s.population, p.service_jobs_per_capita, income,
+                                                   p.reference_income, p.service_income_elasticity)
+    mining_vacancies = labour.vacancy_rate(out["desired_mining_employment"], s.mining_employment, p.hiring_time)
+    successor_vacancies = labour.vacancy_rate(out["desired_successor_employment"], s.successor_employment,
+                                              p.hiring_time)
+    service_vacancies = labour.vacancy_rate(desired_service, s.service_employment, p.hiring_time)
+    mining_from_laid_off = labour.hires_from_pool(mining_vacancies, s.laid_off_miners, p.job_search_time)
+    successor_from_retrained = labour.hires_from_pool(successor_vacancies, s.retrained_job_seekers,
+                                                      p.job_search_time)
+    vacancies_for_unemployed = ((mining_vacancies - mining_from_laid_off)
+                                + (successor_vacancies - successor_from_retrained) + service_vacancies)
+    hires_from_unemployed = labour.hires_from_pool(vacancies_for_unemployed, s.other_unemployed, p.job_search_time)
+    unemployed_hire_share = hires_from_unemployed / np.maximum(vacancies_for_unemployed, 1e-12)
+    layoff_time = labour.mining_layoff_time(p.layoff_time, lv.soe_support, p.soe_layoff_slowdown)
+    out.update(
+        labour_force=labour_force, job_seekers=job_seekers, unemployment_benefits=benefits,
+        income_per_capita=income, desired_service_employment=desired_service,
+        unemployment_rate=job_seekers / np.maximum(labour_force, 1e-9),
+        inactive_population=s.population - labour_force,
+        mining_hires_from_laid_off=mining_from_laid_off,
+        mining_hires_from_unemployed=(mining_vacancies - mining_from_laid_off) * unemployed_hire_share,
+        successor_hires_from_retrained=successor_from_retrained,
+        successor_hires_from_unemployed=(successor_vacancies - successor_from_retrained) * unemployed_hire_share,
+        service_hires=service_vacancies * unemployed_hire_share,
+        mining_layoffs=labour.separations(out["desired_mining_employment"], s.mining_employment, layoff_time),
+        successor_separations=labour.separations(out["desired_successor_employment"], s.successor_employment,
+                                                 p.layoff_time),
+        service_separations=labour.separations(desired_service, s.service_employment, p.layoff_time),
+        retraining=labour.retraining(lv.retraining_capacity, s.laid_off_miners, p.retraining_enrolment_time),
+        direct_reemployment=s.laid_off_miners * p.miner_direct_reemployment_rate,
+    )
+
+
+def _population(s, p, lv, out):
+    public_service_index = fiscal.public_service_index(s.public_service_capital, s.population,
+                                                       p.public_service_reference)
+    attractiveness = labour.migration_attractiveness(
+        out["income_per_capita"], s.national_income_per_capita, p.migration_income_sensitivity,
+        out["unemployment_rate"], p.national_unemployment_rate, p.migration_unemployment_sensitivity,
+        out["environment_quality"], p.national_environment_quality, p.migration_environment_sensitivity,
+        public_service_index, p.migration_service_sensitivity)
+    attractiveness = np.clip(attractiveness, -_ATTRACTIVENESS_LIMIT, _ATTRACTIVENESS_LIMIT)
+    out_rate = p.base_out_migration_rate * np.exp(-attractiveness)
+    in_migration = p.base_in_migration_rate * np.exp(attractiveness) * s.population
+    inactive = out["inactive_population"]
+    out.update(
+        public_service_index=public_service_index, migration_attractiveness=attractiveness,
+        out_migration_rate=out_rate,
+        out_migration=out_rate * (out["job_seekers"] + inactive),
+        in_migration=in_migration,
+        births=p.birth_rate * s.population,
+        deaths=p.inactive_mortality_rate * inactive,
+        labour_force_entry=p.labour_force_entry_rate * inactive,
+        retirements=p.retirement_rate * out["labour_force"],
+    )
+
+
+def _fiscal(s, p, lv, levers, out):
+    own_revenue = fiscal.local_revenue(out["mining_output_value"], lv.resource_tax_rate, p.resource_tax_base_share,
+                                       out["gdp"], p.general_tax_rate)
+    public_service_investment = (p.public_service_budget_share * (own_revenue + lv.transfer_payment)
+                                 + lv.public_service_investment
+                                 + lv.central_budget_investment * (1.0 - p.subsidence_investment_share))
+    linear_cost = _COST_PER_UNIT.reshape((-1,) + (1,) * (levers.ndim - 1)) * levers
+    central_share = _CENTRAL_SHARE.reshape(linear_cost.shape[:1] + (1,) * (levers.ndim - 1))
+    shared_costs = out["green_upgrading"] * p.green_upgrade_subsidy + out["capacity_phase_out"] * p.phase_out_compensation
+    benefits = out["unemployment_benefits"]
+    central = ((linear_cost * central_share).sum(axis=0) + shared_costs * _SHARED_COST_CENTRAL_SHARE
+               + benefits * p.social_security_central_share)
+    local = ((linear_cost * (1.0 - central_share)).sum(axis=0) + shared_costs * (1.0 - _SHARED_COST_CENTRAL_SHARE)
+             + benefits * (1.0 - p.social_security_central_share)
+             + out["subsidence_governance_spending"] * p.local_governance_match / (1.0 + p.local_governance_match)
+             + p.public_rd_share * lv.rd_intensity * out["gdp"])
+    out.update(
+        own_revenue=own_revenue,
+        fiscal_self_sufficiency=fiscal.fiscal_self_sufficiency(own_revenue, lv.transfer_payment,
+                                                               lv.central_budget_investment),
+        public_service_investment_total=public_service_investment,
+        central_policy_cost=central, local_policy_cost=local, policy_cost=central + local,
+    )
+
+
+def auxiliaries(state, parameters, levers):
+    """Every flow and auxiliary variable of the model.
+
+    Parameters
+    ----------
+    state : ndarray, shape (n_stocks, ...)
+        Stocks in :data:`model.stocks.STOCKS` order and units.
+    parameters : ndarray, shape (n_parameters, ...)
+        Parameters in :data:`model.parameters.PARAMETERS` order and units.
+    levers : ndarray, shape (n_levers, ...)
+        Lever values at the time of ``state``, in :data:`model.levers.LEVERS` order.
+
+    Returns
+    -------
+    dict of str to ndarray
+        Each flow (per year) and auxiliary, shaped like one row of ``state``;
+        units in :data:`model.variables.VARIABLES`.
+    """
+    s = _Named(state, StockIndex.__members__)
+    p = _Named(parameters, ParameterIndex.__members__)
+    lv = _Named(levers, LeverIndex.__members__)
+    out: dict[str, np.ndarray] = {}
+    _resources(s, p, lv, out)
+    _ecology(s, p, lv, out)
+    _economy(s, p, lv, out)
+    _labour_market(s, p, lv, out)
+    _population(s, p, lv, out)
+    _fiscal(s, p, lv, levers, out)
+    return out
+
+
+def _stock_rates(s, p, lv, a):
+    """Net rate of change of each stock (unit of the stock per year), by name."""
+    out_rate, labour_entry_share = a["out_migration_rate"], p.in_migrant_labour_share
+    return dict(
+        undiscovered_resource=-a["discovery"],
+        proven_reserves=a["discovery"] + a["regrowth"] - a["depletion"] - a["sterilisation"],
+        mining_capacity=a["capacity_investment"] - a["capacity_retirement"] - a["capacity_phase_out"],
+        green_capacity=a["capacity_investment"] * p.new_mine_green_share + a["green_upgrading"] - a["green_retirement"],
+        mining_labour_productivity=s.mining_labour_productivity * (p.mining_productivity_growth + lv.intelligent_mining),
+        resource_price=s.resource_price * p.resource_price_growth,
+        cumulative_extraction=a["extraction"],
+        processing_capital=a["processing_investment"] - p.capital_depreciation_rate * s.processing_capital,
+        new_industry_capital=a["new_industry_investment"] - p.capital_depreciation_rate * s.new_industry_capital,
+        knowledge=a["knowledge_creation"] - s.knowledge / p.knowledge_lifetime,
+        business_environment=(1.0 + lv.business_environment_reform - s.business_environment)
+        / p.business_environment_adjustment_time,
+        infrastructure_capital=lv.infrastructure_investment - s.infrastructure_capital / p.infrastructure_lifetime,
+        population=a["births"] - a["deaths"] + a["in_migration"] - a["out_migration"],
+        mining_employment=a["mining_hires_from_laid_off"] + a["mining_hires_from_unemployed"] - a["mining_layoffs"]
+        - p.retirement_rate * s.mining_employment,
+        successor_employment=a["successor_hires_from_retrained"] + a["successor_hires_from_unemployed"]
+        - a["successor_separations"] - p.retirement_rate * s.successor_employment,
+        service_employment=a["service_hires"] + a["direct_reemployment"] - a["service_separations"]
+        - p.retirement_rate * s.service_employment,
+        laid_off_miners=a["mining_layoffs"] - a["mining_hires_from_laid_off"] - a["retraining"]
+        - a["direct_reemployment"] - (p.retirement_rate + out_rate) * s.laid_off_miners,
+        retrained_job_seekers=a["retraining"] - a["successor_hires_from_retrained"]
+        - (p.retirement_rate + out_rate) * s.retrained_job_seekers,
+        other_unemployed=a["labour_force_entry"] + labour_entry_share * a["in_migration"]
+        + a["successor_separations"] + a["service_separations"] - a["mining_hires_from_unemployed"]
+        - a["successor_hires_from_unemployed"] - a["service_hires"]
+        - (p.retirement_rate + out_rate) * s.other_unemployed,
+        national_income_per_capita=s.national_income_per_capita * p.national_income_growth,
+        subsidence_area=a["subsidence_creation"] - a["subsidence_governance"],
+        damaged_land=a["land_disturbance"] - a["land_restoration"],
+        restored_land=a["subsidence_governance"] + a["land_restoration"] - a["land_conversion"],
+        construction_land=a["land_conversion"],
+        pollution=a["emissions"] - a["pollution_decay"],
+        public_service_capital=a["public_service_investment_total"]
+        - p.public_service_depreciation_rate * s.public_service_capital,
+        restoration_fund=a["restoration_levy_income"] - a["restoration_fund_drawdown"],
+        cumulative_central_cost=a["central_policy_cost"],
+        cumulative_local_cost=a["local_policy_cost"],
+        cumulative_layoffs=a["mining_layoffs"],
+        cumulative_reemployed_miners=a["mining_hires_from_laid_off"] + a["successor_hires_from_retrained"]
+        + a["direct_reemployment"],
+        cumulative_land_restored=a["subsidence_governance"] + a["land_restoration"],
+    )
+
+
+def derivatives(time, state, parameters, levers):
+    """Rate of change of every stock.
+
+    Parameters
+    ----------
+    time : float
+        Model time in years (unused by the equations; levers carry all time dependence).
+    state, parameters, levers : ndarray
+        As for :func:`auxiliaries`.
+
+    Returns
+    -------
+    ndarray, shape like ``state``
+        d(stock)/dt in the stock's unit per year, in :data:`model.stocks.STOCKS` order.
+    """
+    a = auxiliaries(state, parameters, levers)
+    rates = _stock_rates(_Named(state, StockIndex.__members__), _Named(parameters, ParameterIndex.__members__),
+                         _Named(levers, LeverIndex.__members__), a)
+    return np.stack([rates[stock.name] for stock in STOCKS])
