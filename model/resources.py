@@ -63,7 +63,8 @@ def capacity_investment(mining_capacity, capacity_investment_rate, margin, refer
     Profitability acts through a logistic (1 at the reference margin, at most 2);
     reserve life through :data:`RESERVE_LIFE_INVESTMENT_EFFECT`.
     """
-    profit_effect = 2.0 / (1.0 + np.exp(-profit_sensitivity * (margin - reference_margin)))
+    exponent = np.clip(-profit_sensitivity * (margin - reference_margin), -50.0, 50.0)  # exp stays finite
+    profit_effect = 2.0 / (1.0 + np.exp(exponent))
     life_effect = evaluate_lookup(reserve_life / required_reserve_life,
                                   RESERVE_LIFE_INVESTMENT_EFFECT.x, RESERVE_LIFE_INVESTMENT_EFFECT.y)
     return mining_capacity * capacity_investment_rate * profit_effect * life_effect

@@ -90,21 +90,22 @@ def _ecology(s, p, lv, out):
 
 
 def _economy(s, p, lv, out):
-    knowledge_multiplier = economy.knowledge_effect(s.knowledge, p.knowledge_reference, p.knowledge_elasticity)
+    productivity_multiplier = economy.knowledge_effect(s.knowledge, p.knowledge_reference,
+                                                    p.knowledge_elasticity) * s.technology_index
     input_use = economy.processing_input_use(out["extraction"], lv.deep_processing_share, s.processing_capital,
                                              p.processing_input_per_capital)
     processing_potential = economy.processing_potential_output(
-        s.processing_capital, p.processing_capital_productivity, input_use, knowledge_multiplier)
+        s.processing_capital, p.processing_capital_productivity, input_use, productivity_multiplier)
     land_multiplier = economy.land_effect(s.construction_land, s.new_industry_capital, p.land_per_capital)
     new_industry_potential = economy.new_industry_potential_output(
-        s.new_industry_capital, p.new_industry_capital_productivity, knowledge_multiplier, land_multiplier,
+        s.new_industry_capital, p.new_industry_capital_productivity, productivity_multiplier, land_multiplier,
         lv.opening_up, p.opening_productivity_effect)
     successor_demand = economy.successor_labour_demand(processing_potential + new_industry_potential,
-                                                       p.successor_labour_productivity, knowledge_multiplier)
+                                                       p.successor_labour_productivity, productivity_multiplier)
     fill = economy.labour_fill(s.successor_employment, successor_demand)
     processing_output, new_industry_output = processing_potential * fill, new_industry_potential * fill
     mining_value_added = out["mining_output_value"] * p.mining_value_added_share
-    service_value_added = s.service_employment * p.service_productivity
+    service_value_added = s.service_employment * p.service_productivity * s.technology_index
     gdp = mining_value_added + processing_output + new_industry_output + service_value_added
     attraction = economy.investment_attraction(
         s.business_environment, p.business_environment_elasticity, s.infrastructure_capital,
@@ -112,7 +113,7 @@ def _economy(s, p, lv, out):
         p.national_environment_quality, p.environment_attraction_elasticity)
     crowding = economy.crowding_out(out["mining_margin"], p.reference_margin, p.crowding_out_strength)
     out.update(
-        knowledge_multiplier=knowledge_multiplier, processing_input_use=input_use, land_multiplier=land_multiplier,
+        productivity_multiplier=productivity_multiplier, processing_input_use=input_use, land_multiplier=land_multiplier,
         desired_successor_employment=successor_demand, successor_labour_fill=fill,
         processing_output=processing_output, new_industry_output=new_industry_output,
         mining_value_added=mining_value_added, service_value_added=service_value_added, gdp=gdp,
@@ -186,7 +187,7 @@ def _population(s, p, lv, out):
     out.update(
         public_service_index=public_service_index, migration_attractiveness=attractiveness,
         out_migration_rate=out_rate,
-        out_migration=out_rate * (out["job_seekers"] + inactive),
+        out_migration=out_rate * s.population,
         in_migration=in_migration,
         births=p.birth_rate * s.population,
         deaths=p.inactive_mortality_rate * inactive,
@@ -265,16 +266,17 @@ def _stock_rates(s, p, lv, a):
         processing_capital=a["processing_investment"] - p.capital_depreciation_rate * s.processing_capital,
         new_industry_capital=a["new_industry_investment"] - p.capital_depreciation_rate * s.new_industry_capital,
         knowledge=a["knowledge_creation"] - s.knowledge / p.knowledge_lifetime,
+        technology_index=s.technology_index * p.technology_growth,
         business_environment=(1.0 + lv.business_environment_reform - s.business_environment)
         / p.business_environment_adjustment_time,
         infrastructure_capital=lv.infrastructure_investment - s.infrastructure_capital / p.infrastructure_lifetime,
         population=a["births"] - a["deaths"] + a["in_migration"] - a["out_migration"],
         mining_employment=a["mining_hires_from_laid_off"] + a["mining_hires_from_unemployed"] - a["mining_layoffs"]
-        - p.retirement_rate * s.mining_employment,
+        - (p.retirement_rate + out_rate) * s.mining_employment,
         successor_employment=a["successor_hires_from_retrained"] + a["successor_hires_from_unemployed"]
-        - a["successor_separations"] - p.retirement_rate * s.successor_employment,
+        - a["successor_separations"] - (p.retirement_rate + out_rate) * s.successor_employment,
         service_employment=a["service_hires"] + a["direct_reemployment"] - a["service_separations"]
-        - p.retirement_rate * s.service_employment,
+        - (p.retirement_rate + out_rate) * s.service_employment,
         laid_off_miners=a["mining_layoffs"] - a["mining_hires_from_laid_off"] - a["retraining"]
         - a["direct_reemployment"] - (p.retirement_rate + out_rate) * s.laid_off_miners,
         retrained_job_seekers=a["retraining"] - a["successor_hires_from_retrained"]

@@ -1,0 +1,1 @@
+"""restrans.sim — everything around the equations: scenarios, schedules, solvers, results, outputs, CLI."""

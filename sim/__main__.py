@@ -1,0 +1,4 @@
+"""``python -m sim`` runs the restrans command."""
+from sim.cli import main
+
+main()

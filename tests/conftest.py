@@ -1,0 +1,29 @@
+"""Shared fixtures: default arrays and a helper to run a scenario file in-process."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from model.levers import LEVERS
+from model.parameters import PARAMETERS
+from model.stocks import STOCKS
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIOS = ROOT / "scenarios"
+DATA = Path(__file__).resolve().parent / "data"
+REGIONS = ("coal_growing", "coal_mature", "coal_declining", "coal_regenerating", "forest_declining")
+
+
+def default_arrays(n_runs: int = 1):
+    """Default initial state, parameters and levers, each with a run axis of ``n_runs``."""
+    state = np.array([s.initial for s in STOCKS])[:, None].repeat(n_runs, axis=1)
+    parameters = np.array([p.default for p in PARAMETERS])[:, None].repeat(n_runs, axis=1)
+    levers = np.array([lv.baseline for lv in LEVERS])[:, None].repeat(n_runs, axis=1)
+    return state, parameters, levers
+
+
+@pytest.fixture
+def baseline_path() -> Path:
+    return SCENARIOS / "baseline.yaml"
