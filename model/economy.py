@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from model.functions import saturation
+
 
 def mining_output_value(extraction, price):
     """Gross mining output value (bn CNY/yr) = Mt/yr x CNY/t / 1000."""
@@ -20,7 +22,7 @@ def knowledge_effect(knowledge, knowledge_reference, knowledge_elasticity):
 def processing_input_use(extraction, deep_processing_share, processing_capital, processing_input_per_capital):
     """Share (0-1) of processing capacity that local raw material can feed (coupling to extraction)."""
     supply_ratio = deep_processing_share * extraction / np.maximum(processing_capital * processing_input_per_capital, 1e-9)
-    return -np.expm1(-supply_ratio)
+    return saturation(supply_ratio)
 
 
 def processing_potential_output(processing_capital, processing_capital_productivity, input_use, knowledge_multiplier):
@@ -31,7 +33,7 @@ def processing_potential_output(processing_capital, processing_capital_productiv
 def land_effect(construction_land, new_industry_capital, land_per_capital):
     """Share (0-1) of new-industry capital that has construction land to work on."""
     land_ratio = construction_land / np.maximum(new_industry_capital * land_per_capital, 1e-9)
-    return -np.expm1(-land_ratio)
+    return saturation(land_ratio)
 
 
 def new_industry_potential_output(new_industry_capital, new_industry_capital_productivity, knowledge_multiplier,

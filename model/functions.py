@@ -21,5 +21,23 @@ def saturating_minimum(demand, limit):
     ndarray
         Flow in the same unit.
     """
-    safe_demand = np.maximum(demand, 1e-12)
-    return demand * -np.expm1(-limit / safe_demand)
+    return demand * saturation(limit / np.maximum(demand, 1e-12))
+
+
+def saturation(ratio):
+    """``1 - exp(-ratio)`` for ratio >= 0: rises from 0 and saturates at 1.
+
+    The ratio is capped at 40, where ``exp(-40) < 2**-53`` so the result is
+    already exactly 1.0; the cap only avoids slow underflow arithmetic.
+
+    Parameters
+    ----------
+    ratio : ndarray
+        Non-negative, dimensionless.
+
+    Returns
+    -------
+    ndarray
+        Dimensionless, in [0, 1].
+    """
+    return 1.0 - np.exp(-np.minimum(ratio, 40.0))

@@ -88,7 +88,7 @@ LEVERS: tuple[Lever, ...] = (
     Lever("social_security_coverage", "1", 0.5, 0.0, 1.0,
           "Share of the unemployed receiving social-security benefits.",
           _A + "judgement value, no published estimate found", ("二十",)),
-    Lever("retraining_capacity", "thousand persons/yr", 2.0, 0.0, 100.0,
+    Lever("retraining_capacity", "thousand persons/yr", 1.0, 0.0, 100.0,
           "Retraining places for laid-off miners per year.",
           _A + "public training bases; cost ~10 k CNY per trainee", ("二十一",),
           cost_per_unit=0.01, central_share=0.5),

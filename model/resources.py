@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from model.functions import saturation
+
 from model.lookups import RESERVE_LIFE_INVESTMENT_EFFECT, evaluate_lookup
 
 
@@ -37,7 +39,7 @@ def extraction(mining_capacity, utilisation, proven_reserves, recovery, minimum_
 
 def discovery(undiscovered_resource, exploration_spending, maximum_discovery_fraction, exploration_spending_scale):
     """Discovery (Mt/yr): exploration with diminishing returns on a finite undiscovered resource."""
-    return undiscovered_resource * maximum_discovery_fraction * -np.expm1(-exploration_spending / exploration_spending_scale)
+    return undiscovered_resource * maximum_discovery_fraction * saturation(exploration_spending / exploration_spending_scale)
 
 
 def regrowth(proven_reserves, regrowth_rate, carrying_capacity, forest_cultivation, cultivation_effect):

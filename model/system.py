@@ -148,8 +148,12 @@ def _labour_market(s, p, lv, out):
     mining_from_laid_off = labour.hires_from_pool(mining_vacancies, s.laid_off_miners, p.job_search_time)
     successor_from_retrained = labour.hires_from_pool(successor_vacancies, s.retrained_job_seekers,
                                                       p.job_search_time)
-    vacancies_for_unemployed = ((mining_vacancies - mining_from_laid_off)
-                                + (successor_vacancies - successor_from_retrained) + service_vacancies)
+    # successor jobs need skills: only a share of the other unemployed qualify (skills shortage, seed 七)
+    successor_open_to_unemployed = labour.hires_from_pool(successor_vacancies - successor_from_retrained,
+                                                          s.other_unemployed * p.successor_skill_match,
+                                                          p.job_search_time)
+    vacancies_for_unemployed = (mining_vacancies - mining_from_laid_off) + successor_open_to_unemployed \
+        + service_vacancies
     hires_from_unemployed = labour.hires_from_pool(vacancies_for_unemployed, s.other_unemployed, p.job_search_time)
     unemployed_hire_share = hires_from_unemployed / np.maximum(vacancies_for_unemployed, 1e-12)
     layoff_time = labour.mining_layoff_time(p.layoff_time, lv.soe_support, p.soe_layoff_slowdown)
@@ -161,7 +165,7 @@ def _labour_market(s, p, lv, out):
         mining_hires_from_laid_off=mining_from_laid_off,
         mining_hires_from_unemployed=(mining_vacancies - mining_from_laid_off) * unemployed_hire_share,
         successor_hires_from_retrained=successor_from_retrained,
-        successor_hires_from_unemployed=(successor_vacancies - successor_from_retrained) * unemployed_hire_share,
+        successor_hires_from_unemployed=successor_open_to_unemployed * unemployed_hire_share,
         service_hires=service_vacancies * unemployed_hire_share,
         mining_layoffs=labour.separations(out["desired_mining_employment"], s.mining_employment, layoff_time),
         successor_separations=labour.separations(out["desired_successor_employment"], s.successor_employment,
@@ -202,13 +206,13 @@ def _fiscal(s, p, lv, levers, out):
     public_service_investment = (p.public_service_budget_share * (own_revenue + lv.transfer_payment)
                                  + lv.public_service_investment
                                  + lv.central_budget_investment * (1.0 - p.subsidence_investment_share))
-    linear_cost = _COST_PER_UNIT.reshape((-1,) + (1,) * (levers.ndim - 1)) * levers
-    central_share = _CENTRAL_SHARE.reshape(linear_cost.shape[:1] + (1,) * (levers.ndim - 1))
+    linear_central = np.tensordot(_COST_PER_UNIT * _CENTRAL_SHARE, levers, axes=1)
+    linear_local = np.tensordot(_COST_PER_UNIT * (1.0 - _CENTRAL_SHARE), levers, axes=1)
     shared_costs = out["green_upgrading"] * p.green_upgrade_subsidy + out["capacity_phase_out"] * p.phase_out_compensation
     benefits = out["unemployment_benefits"]
-    central = ((linear_cost * central_share).sum(axis=0) + shared_costs * _SHARED_COST_CENTRAL_SHARE
+    central = (linear_central + shared_costs * _SHARED_COST_CENTRAL_SHARE
                + benefits * p.social_security_central_share)
-    local = ((linear_cost * (1.0 - central_share)).sum(axis=0) + shared_costs * (1.0 - _SHARED_COST_CENTRAL_SHARE)
+    local = (linear_local + shared_costs * (1.0 - _SHARED_COST_CENTRAL_SHARE)
              + benefits * (1.0 - p.social_security_central_share)
              + out["subsidence_governance_spending"] * p.local_governance_match / (1.0 + p.local_governance_match)
              + p.public_rd_share * lv.rd_intensity * out["gdp"])

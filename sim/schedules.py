@@ -199,7 +199,8 @@ class _Padded:
             by_lever = array.reshape(width, lever_count, n_runs)[:, :, runs]
             return np.ascontiguousarray(by_lever.reshape(width, lever_count * runs.size))
 
-        return _Padded(pick(self.times), pick(self.values), pick(self.counts[np.newaxis])[0], pick(self.breakpoints))
+        counts = pick(self.counts[np.newaxis])[0]
+        return _Padded(pick(self.times), pick(self.values), counts, pick(self.breakpoints))
 
     def evaluate(self, t: float) -> np.ndarray:
         """Value of every row at time ``t`` [year], shape (rows,).

@@ -61,30 +61,24 @@ def solve(
     Parameters
     ----------
     rhs : callable
-        ``rhs(t, y) -> dy/dt`` with ``t`` a float [year] and ``y`` of shape
-        (n_stocks, n_runs) [stock units]; returns the same shape [stock units
-        per year].  It must not modify ``y`` or keep a reference to it: the
-        fixed-step methods update the state array in place.
+        ``rhs(t, y) -> dy/dt``, ``t`` [year], ``y`` (n_stocks, n_runs) [stock
+        units] -> same shape [stock units / year].  It must not modify or keep
+        ``y``: the fixed-step methods update the state array in place.
     initial_state : numpy.ndarray
         Stocks at ``start``, shape (n_stocks, n_runs) [stock units]; not modified.
     start, end : float
         Simulated period [year], ``end > start``.
     output_times : numpy.ndarray
-        Sorted 1-D times [year] at which the state is recorded; the first must
-        be ``start`` and the last ``end``.
+        Strictly increasing 1-D times [year] to record, from ``start`` to ``end``.
     method : str
-        One of :data:`METHODS`.
+        One of :data:`METHODS` (see the module docstring).
     dt : float
-        Step [year] of the fixed-step methods; ``(end - start) / dt`` and every
+        Step [year] of "euler" and "rk4"; ``(end - start) / dt`` and every
         ``(output_time - start) / dt`` must be integers (within 1e-9 relative).
-        Ignored by the adaptive methods.
     breakpoints : iterable of float
-        Times [year] where ``rhs`` switches (e.g. lever schedule breakpoints);
-        the adaptive methods restart there.  Ignored by the fixed-step methods.
-    rtol, atol : float
-        Relative and absolute error tolerances of the adaptive methods.
-    max_step : float, optional
-        Largest step [year] of the adaptive methods (no limit by default).
+        Times [year] where ``rhs`` switches; the scipy methods restart there.
+    rtol, atol, max_step : float
+        Error tolerances and largest step [year] (default: none) of the scipy methods.
 
     Returns
     -------
@@ -94,7 +88,7 @@ def solve(
     Raises
     ------
     ValueError
-        Unknown method, inconsistent times or a ``dt`` that does not divide them.
+        Unknown method, inconsistent times, or a ``dt`` that does not divide them.
     SolverError
         The solver failed or the state became non-finite.
     """
@@ -104,7 +98,7 @@ def solve(
     times = _check_output_times(output_times, start, end)
     if method in FIXED_STEP_METHODS:
         record_steps = _grid_steps(times, dt)
-        return _solve_fixed_step(rhs, state, times, dt, record_steps, method)
+        return _solve_fixed_step(rhs, state, times, float(dt), record_steps, method)
     options = {} if max_step is None else {"max_step": max_step}
     cuts = _interior_breakpoints(breakpoints, times[0], times[-1])
     return _solve_adaptive(rhs, state, times, cuts, method, rtol=rtol, atol=atol, **options)
@@ -345,6 +339,7 @@ def _solve_piece(
     if not np.isfinite(system(piece_start, flat)).all():
         # scipy's explicit Runge-Kutta methods never return on a non-finite initial slope.
         raise SolverError(f"{method} failed at t={piece_start}: right-hand side is non-finite")
+    system.first_non_finite_time = None  # only this piece's trial points count below
     try:
         result = solve_ivp(
             system, (piece_start, piece_end), flat, method=method, t_eval=t_eval,

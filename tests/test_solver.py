@@ -105,9 +105,11 @@ def test_breakpoints_split_the_adaptive_integration() -> None:
     times = np.array([0.0, 1.0, 2.0])
     solve(rhs, np.ones((1, 1)), 0.0, 2.0, times, method="RK45", breakpoints=(0.7, 5.0, -1.0, 0.7))
     called = np.array(calls)
-    # The first solve_ivp call stops exactly at 0.7 and the second starts there.
+    # Exact comparisons (tolerance 0): the first piece ends exactly at 0.7, the
+    # second starts there, and nothing beyond 0.7 is evaluated before that.
     assert np.count_nonzero(called == 0.7) >= 2
-    assert not np.any((called > 0.7) & (called < 0.7 + 1e-12))  # tolerance: no trial point just past
+    assert np.flatnonzero(called > 0.7)[0] > np.flatnonzero(called == 0.7)[0]
+    assert called.min() == 0.0 and called.max() == 2.0  # breakpoints -1 and 5 lie outside
 
 
 def test_output_shape_and_recorded_times() -> None:
