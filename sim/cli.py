@@ -49,22 +49,6 @@ def _load(path: Path, region: Optional[str], assignments: list[str]):
     return load_scenario(path, region=region, overrides=overrides)
 
 
-METHODS: tuple[str, ...] = ("euler", "rk4", "RK45", "DOP853", "LSODA", "BDF", "Radau")
-
-
-def _solver_settings(scenario, method: Optional[str], dt: Optional[float]) -> dict:
-    """Solver settings of the scenario with command-line overrides, validated."""
-    settings = {"method": method or scenario.solver.method, "dt": float(dt if dt is not None else scenario.solver.dt),
-                "rtol": scenario.solver.rtol, "atol": scenario.solver.atol}
-    if settings["method"] not in METHODS:
-        raise InputError("--method", "method", settings["method"], "one of " + ", ".join(METHODS))
-    steps = (scenario.time.saveper / settings["dt"]) if settings["dt"] > 0 else -1.0
-    if not settings["dt"] > 0 or abs(steps - round(steps)) > 1e-9 * max(steps, 1.0):
-        raise InputError("--dt", "dt", settings["dt"],
-                         f"a positive step dividing saveper {scenario.time.saveper:g} yr a whole number of times")
-    return settings
-
-
 @app.command()
 def run(
     scenario: Path = typer.Argument(..., help="Scenario YAML file."),
@@ -82,9 +66,10 @@ def run(
 
     try:
         loaded = _load(scenario, region, set_values)
-        solver = _solver_settings(loaded, method, dt)
+        if method is not None or dt is not None:
+            loaded = loaded.with_solver(method=method, dt=dt)
         started = time.perf_counter()
-        results = simulate([loaded], method=solver["method"], dt=solver["dt"])
+        results = simulate([loaded])
         wall_time = time.perf_counter() - started
     except InputError as error:
         _fail(str(error), 2)
@@ -94,7 +79,7 @@ def run(
     figure = dashboard(results, f"{loaded.name} — {loaded.region}")
     record = {"name": loaded.name, "files": {str(p): file_sha256(p) for p in loaded.source_files},
               "scenario_hash": scenario_hash(loaded), "resolved": loaded.resolved_dict()}
-    manifest = build_manifest([record], solver, wall_time,
+    manifest = build_manifest([record], loaded.solver.model_dump(), wall_time,
                               ["timeseries.csv", "variables.csv", "indicators.csv", "dashboard.png", "manifest.json"])
     write_run_outputs(directory, results, manifest, {"dashboard.png": figure})
     _print_summary(results, directory, wall_time)

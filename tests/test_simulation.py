@@ -1,0 +1,153 @@
+"""Batches, integration error and the behaviour of each region preset in the baseline."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from model.indicators import INDICATORS
+from model.levers import LEVERS, LeverIndex
+from model.parameters import PARAMETERS, ParameterIndex
+from model.stocks import STOCKS
+from sim.calibration import CALIBRATED_PARAMETERS, calibrate
+from sim.regions import available_regions, load_region
+from sim.scenario import load_scenario
+from sim.simulate import build_batch, simulate
+from tests.conftest import REGIONS, SCENARIOS
+
+BASELINE = SCENARIOS / "baseline.yaml"
+# Indicators that are differences or growth rates sit near zero; their error is measured
+# against this floor (population_change: 0.1 = 10 % of the population; gdp_growth: 10 points).
+RELATIVE_FLOOR = {"population_change": 0.1, "gdp_growth": 0.1}
+
+
+def _baselines(method=None):
+    scenarios = [load_scenario(BASELINE, region=region) for region in REGIONS]
+    if method is not None:
+        scenarios = [s.model_copy(update={"solver": s.solver.model_copy(update=method)}) for s in scenarios]
+    return scenarios
+
+
+def _indicators_2035(results):
+    index = results.time_index(2035.0)
+    return {name: results.variables[name][index] for name in INDICATORS}
+
+
+def _assert_close_indicators(actual, reference, tolerance):
+    for name in INDICATORS:
+        scale = np.maximum(np.abs(reference[name]), RELATIVE_FLOOR.get(name, 1e-9))
+        error = np.abs(actual[name] - reference[name]) / scale
+        assert np.all(error < tolerance), f"{name}: relative error {error.max():.2e} >= {tolerance}"
+
+
+def test_all_presets_are_shipped():
+    assert set(REGIONS) <= set(available_regions())
+
+
+def test_batch_equals_single_runs():
+    scenarios = _baselines()
+    scenarios.append(load_scenario(BASELINE, region="coal_declining", overrides={"retraining_capacity": 6.0}))
+    batch = simulate(scenarios)
+    for run, scenario in enumerate(scenarios):
+        single = simulate([scenario])
+        np.testing.assert_allclose(batch.state[:, :, run], single.state[:, :, 0], rtol=1e-12, atol=0)
+
+
+def test_halving_dt_changes_2035_indicators_by_less_than_one_percent():
+    coarse = _indicators_2035(simulate(_baselines(), dt=1.0 / 16.0))
+    fine = _indicators_2035(simulate(_baselines(), dt=1.0 / 32.0))
+    _assert_close_indicators(coarse, fine, tolerance=0.01)
+
+
+def test_fixed_step_solvers_agree_with_rk45():
+    reference = _indicators_2035(simulate(_baselines({"method": "RK45", "rtol": 1e-8, "atol": 1e-8})))
+    euler = _indicators_2035(simulate(_baselines(), dt=1.0 / 64.0))
+    rk4 = _indicators_2035(simulate(_baselines({"method": "rk4"})))
+    _assert_close_indicators(euler, reference, tolerance=0.01)  # Euler, dt = 1/64: within 1 %
+    _assert_close_indicators(rk4, reference, tolerance=1e-3)  # RK4, dt = 1/16: within 0.1 %
+
+
+@pytest.mark.parametrize("region", REGIONS)
+def test_preset_reference_parameters_match_calibration(region):
+    batch = build_batch([load_scenario(BASELINE, region=region)])
+    preset = load_region(region)
+    expected = calibrate(batch.initial_state, batch.parameters, batch.schedules.evaluate(batch.start),
+                         preset.calibration["population_growth_rate"])
+    for name in CALIBRATED_PARAMETERS:
+        assert batch.parameters[ParameterIndex[name], 0] == pytest.approx(expected[name], rel=1e-6), name
+
+
+@pytest.fixture(scope="module")
+def baseline_results():
+    results = simulate(_baselines())
+    return {region: (results, run) for run, region in enumerate(REGIONS)}
+
+
+def _series(baseline_results, region, name):
+    results, run = baseline_results[region]
+    return results.variables[name][:, run], results
+
+
+def _at(baseline_results, region, name, year):
+    series, results = _series(baseline_results, region, name)
+    return series[results.time_index(year)]
+
+
+def test_declining_signature(baseline_results):
+    """Resource-exhausted: >70 % mined, reserves near exhaustion, mining jobs falling, out-migration."""
+    region = "coal_declining"
+    assert _at(baseline_results, region, "reserve_life", 2025.0) < 15.0
+    assert _at(baseline_results, region, "reserve_life", 2035.0) < _at(baseline_results, region, "reserve_life", 2025.0)
+    jobs = _at(baseline_results, region, "mining_employment", 2035.0) / _at(baseline_results, region, "mining_employment", 2025.0)
+    assert jobs < 0.7  # at least 30 % fewer mining jobs by 2035
+    assert _at(baseline_results, region, "population_change", 2035.0) < -0.03  # shrinks by more than 3 %
+    out_migration, _ = _series(baseline_results, region, "out_migration")
+    in_migration, _ = _series(baseline_results, region, "in_migration")
+    assert np.all(out_migration > in_migration)  # net out-migration every year
+    assert 0.06 <= _at(baseline_results, region, "unemployment_rate", 2025.0) <= 0.09  # domain-facts: 7-8 %
+    assert _at(baseline_results, region, "fiscal_self_sufficiency", 2025.0) < 0.95  # transfer-dependent
+
+
+def test_growing_signature(baseline_results):
+    """Growing: output rises, long reserve life, crowding-out of new industries."""
+    region = "coal_growing"
+    growth = _at(baseline_results, region, "extraction", 2035.0) / _at(baseline_results, region, "extraction", 2025.0)
+    assert growth > 1.2  # output up by more than 20 % over the decade
+    assert _at(baseline_results, region, "reserve_life", 2035.0) > 30.0
+    crowding, _ = _series(baseline_results, region, "crowding_out")
+    assert np.all(crowding < 0.9)  # a mining boom depresses new-industry investment by > 10 %
+
+
+def test_mature_signature(baseline_results):
+    """Mature: extraction roughly stable (within +-25 %), reserve life of decades."""
+    region = "coal_mature"
+    ratio = _at(baseline_results, region, "extraction", 2035.0) / _at(baseline_results, region, "extraction", 2025.0)
+    assert 0.75 < ratio < 1.25
+    assert _at(baseline_results, region, "reserve_life", 2025.0) > 20.0
+
+
+def test_regenerating_signature(baseline_results):
+    """Regenerating: decoupled from the resource, successor share high, population not shrinking."""
+    region = "coal_regenerating"
+    assert _at(baseline_results, region, "successor_share", 2035.0) > 0.5
+    mining_share = _series(baseline_results, region, "mining_value_added")[0] / _series(baseline_results, region, "gdp")[0]
+    assert np.all(mining_share < 0.05)
+    assert _at(baseline_results, region, "population_change", 2035.0) > -0.01
+
+
+def test_forest_signature(baseline_results):
+    """Forest under logging ban: no logging, standing stock regrows, fastest population loss."""
+    region = "forest_declining"
+    extraction, _ = _series(baseline_results, region, "extraction")
+    assert np.all(extraction == 0.0)
+    assert _at(baseline_results, region, "proven_reserves", 2035.0) > 1.05 * _at(baseline_results, region, "proven_reserves", 2025.0)
+    losses = {r: _at(baseline_results, r, "population_change", 2035.0) for r in REGIONS}
+    assert losses[region] == min(losses.values())
+
+
+def test_region_presets_cover_declared_names_only():
+    stocks, parameters, levers = {s.name for s in STOCKS}, {p.name for p in PARAMETERS}, {lv.name for lv in LEVERS}
+    for region in REGIONS:
+        preset = load_region(region)
+        assert set(preset.initial) <= stocks and set(preset.parameters) <= parameters and set(preset.levers) <= levers
+        assert all(preset.sources.values())
+    assert LeverIndex.logging_ban.name in load_region("forest_declining").levers
