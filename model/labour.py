@@ -17,9 +17,15 @@ def hires_from_pool(vacancy_rate, pool, job_search_time):
     return saturating_minimum(vacancy_rate, pool / job_search_time)
 
 
-def vacancy_rate(desired_employment, employment, hiring_time):
-    """Rate (thousand persons/yr) at which employers seek to close a job gap."""
-    return np.maximum(desired_employment - employment, 0.0) / hiring_time
+def vacancy_rate(desired_employment, employment, hiring_time, attrition):
+    """Rate (thousand persons/yr) at which employers seek workers: replace expected attrition and close the gap.
+
+    ``max(desired - employment + attrition * hiring_time, 0) / hiring_time``: at
+    desired employment, hiring replaces retirements and departures (attrition,
+    thousand persons/yr); a surplus larger than one hiring time of attrition
+    stops hiring.
+    """
+    return np.maximum(desired_employment - employment + attrition * hiring_time, 0.0) / hiring_time
 
 
 def separations(desired_employment, employment, adjustment_time):

@@ -193,7 +193,7 @@ PARAMETERS: tuple[Parameter, ...] = (
     _parameter("job_search_time", 0.5, "yr", 0.25, 10.0,
                "Shortest average time to hire a job-seeker from a pool; caps hires at pool / time.",
                _A + "judgement value, no published estimate found", "people"),
-    _parameter("successor_skill_match", 0.05, "1", 0.0, 1.0,
+    _parameter("successor_skill_match", 0.3, "1", 0.0, 1.0,
                "Share of the other unemployed whose skills fit successor-industry jobs.",
                _A + "most registered urban unemployed in resource cities are low-skilled (seed 七: talent shortage)",
                "people"),

@@ -133,18 +133,29 @@ def _economy(s, p, lv, out):
     )
 
 
-def _labour_market(s, p, lv, out):
+def _households(s, p, lv, out):
     labour_force = (s.mining_employment + s.successor_employment + s.service_employment
                     + s.laid_off_miners + s.retrained_job_seekers + s.other_unemployed)
     job_seekers = s.laid_off_miners + s.retrained_job_seekers + s.other_unemployed
     benefits = fiscal.unemployment_benefits(job_seekers, lv.social_security_coverage, p.unemployment_benefit)
-    income = labour.income_per_capita(out["gdp"], p.household_income_share, benefits, s.population)
-    desired_service = labour.service_labour_demand(s.population, p.service_jobs_per_capita, income,
+    out.update(
+        labour_force=labour_force, job_seekers=job_seekers, unemployment_benefits=benefits,
+        income_per_capita=labour.income_per_capita(out["gdp"], p.household_income_share, benefits, s.population),
+        unemployment_rate=job_seekers / np.maximum(labour_force, 1e-9),
+        inactive_population=s.population - labour_force,
+    )
+
+
+def _labour_market(s, p, lv, out):
+    desired_service = labour.service_labour_demand(s.population, p.service_jobs_per_capita, out["income_per_capita"],
                                                    p.reference_income, p.service_income_elasticity)
-    mining_vacancies = labour.vacancy_rate(out["desired_mining_employment"], s.mining_employment, p.hiring_time)
+    attrition_rate = p.retirement_rate + out["out_migration_rate"]
+    mining_vacancies = labour.vacancy_rate(out["desired_mining_employment"], s.mining_employment, p.hiring_time,
+                                           attrition_rate * s.mining_employment)
     successor_vacancies = labour.vacancy_rate(out["desired_successor_employment"], s.successor_employment,
-                                              p.hiring_time)
-    service_vacancies = labour.vacancy_rate(desired_service, s.service_employment, p.hiring_time)
+                                              p.hiring_time, attrition_rate * s.successor_employment)
+    service_vacancies = labour.vacancy_rate(desired_service, s.service_employment, p.hiring_time,
+                                            attrition_rate * s.service_employment)
     mining_from_laid_off = labour.hires_from_pool(mining_vacancies, s.laid_off_miners, p.job_search_time)
     successor_from_retrained = labour.hires_from_pool(successor_vacancies, s.retrained_job_seekers,
                                                       p.job_search_time)
@@ -158,10 +169,7 @@ def _labour_market(s, p, lv, out):
     unemployed_hire_share = hires_from_unemployed / np.maximum(vacancies_for_unemployed, 1e-12)
     layoff_time = labour.mining_layoff_time(p.layoff_time, lv.soe_support, p.soe_layoff_slowdown)
     out.update(
-        labour_force=labour_force, job_seekers=job_seekers, unemployment_benefits=benefits,
-        income_per_capita=income, desired_service_employment=desired_service,
-        unemployment_rate=job_seekers / np.maximum(labour_force, 1e-9),
-        inactive_population=s.population - labour_force,
+        desired_service_employment=desired_service,
         mining_hires_from_laid_off=mining_from_laid_off,
         mining_hires_from_unemployed=(mining_vacancies - mining_from_laid_off) * unemployed_hire_share,
         successor_hires_from_retrained=successor_from_retrained,
@@ -250,8 +258,9 @@ def auxiliaries(state, parameters, levers):
     _resources(s, p, lv, out)
     _ecology(s, p, lv, out)
     _economy(s, p, lv, out)
-    _labour_market(s, p, lv, out)
+    _households(s, p, lv, out)
     _population(s, p, lv, out)
+    _labour_market(s, p, lv, out)
     _fiscal(s, p, lv, levers, out)
     return out
 
