@@ -9,6 +9,8 @@ spurious jumps; region presets store the results and a test checks they agree.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
 from model.parameters import ParameterIndex
@@ -59,3 +61,50 @@ def calibrate(state: np.ndarray, parameters: np.ndarray, levers: np.ndarray,
         p[ParameterIndex.base_in_migration_rate] = max(target_in, 0.0) / (
             np.exp(a["migration_attractiveness"][0]) * s[StockIndex.population])
     return {name: float(p[ParameterIndex[name], 0]) for name in CALIBRATED_PARAMETERS}
+
+
+def calibrated_values(region_name: str, regions_directory=None) -> dict[str, float]:
+    """Reference parameters of a region preset recomputed from its 2025 state (see :func:`calibrate`).
+
+    Parameters
+    ----------
+    region_name : str
+        Name of a preset in ``regions_directory`` (default: the shipped presets).
+    regions_directory : path, optional
+
+    Returns
+    -------
+    dict of str to float
+        Values for :data:`CALIBRATED_PARAMETERS`, in their declared units.
+    """
+    from sim.regions import load_region
+    from sim.simulate import region_arrays
+
+    preset = load_region(region_name, regions_directory)
+    state, parameters, levers = region_arrays(preset)
+    return calibrate(state[:, None], parameters[:, None], levers[:, None],
+                     preset.calibration.get("population_growth_rate", 0.0))
+
+
+def write_calibration(region_name: str, values: dict[str, float], regions_directory=None):
+    """Store calibrated reference parameters in a preset file (atomically); returns its path.
+
+    Other entries, their order and sources are kept; the header comment is rewritten.
+    """
+    import yaml
+
+    from sim.outputs import atomic_write_text
+    from sim.regions import REGIONS_DIRECTORY
+
+    path = (REGIONS_DIRECTORY if regions_directory is None else Path(regions_directory)) / f"{region_name}.yaml"
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    growth = document.get("calibration", {}).get("population_growth_rate", 0.0)
+    parameters = document.setdefault("parameters", {})
+    for name in CALIBRATED_PARAMETERS:
+        parameters[name] = {"value": float(values[name]),
+                            "source": f"Calibrated to the 2025 state (restrans calibrate {region_name}; "
+                                      f"population growth {growth * 100:+.1f} %/yr)"}
+    header = (f"# Region preset {region_name}: 2025 initial stocks, parameters and baseline levers.\n"
+              "# Values not listed take the model defaults (restrans describe params|stocks|levers).\n")
+    atomic_write_text(path, header + yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=120))
+    return path

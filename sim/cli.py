@@ -132,6 +132,31 @@ def describe(
     console.print(table)
 
 
+@app.command()
+def calibrate(
+    region: str = typer.Argument(..., help="Region preset name (restrans describe regions)."),
+    write: bool = typer.Option(False, "--write", help="Store the calibrated values in the preset file."),
+) -> None:
+    """Recompute a preset's reference parameters from its 2025 state (after editing its initial stocks)."""
+    from sim.calibration import calibrated_values, write_calibration
+    from sim.regions import load_region
+
+    try:
+        preset = load_region(region)
+        values = calibrated_values(region)
+    except InputError as error:
+        _fail(str(error), 2)
+    table = Table(title=f"calibration of {region}")
+    for column in ("parameter", "preset", "calibrated"):
+        table.add_column(column)
+    for name, value in values.items():
+        current = preset.parameters.get(name)
+        table.add_row(name, "—" if current is None else f"{current:.10g}", f"{value:.10g}")
+    console.print(table)
+    if write:
+        console.print(f"wrote {write_calibration(region, values)}")
+
+
 def main() -> None:
     """Entry point of the ``restrans`` console script."""
     app()

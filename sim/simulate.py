@@ -52,18 +52,27 @@ class Batch:
     atol: float
 
 
-def run_inputs(scenario) -> tuple[np.ndarray, np.ndarray, list[PiecewiseLinear]]:
-    """Initial state, parameters and lever schedules of one scenario (defaults <- region <- scenario)."""
-    region = load_region(scenario.region)
+def region_arrays(region) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Initial state, parameters and 2025 lever values of a region preset (model defaults <- preset)."""
     state = np.array([stock.initial for stock in STOCKS], dtype=float)
     parameters = np.array([parameter.default for parameter in PARAMETERS], dtype=float)
     lever_values = np.array([lever.baseline for lever in LEVERS], dtype=float)
-    for name, value in {**region.initial, **scenario.initial}.items():
+    for name, value in region.initial.items():
         state[StockIndex[name]] = value
-    for name, value in {**region.parameters, **scenario.parameters}.items():
+    for name, value in region.parameters.items():
         parameters[ParameterIndex[name]] = value
     for name, value in region.levers.items():
         lever_values[LeverIndex[name]] = value
+    return state, parameters, lever_values
+
+
+def run_inputs(scenario) -> tuple[np.ndarray, np.ndarray, list[PiecewiseLinear]]:
+    """Initial state, parameters and lever schedules of one scenario (defaults <- region <- scenario)."""
+    state, parameters, lever_values = region_arrays(load_region(scenario.region))
+    for name, value in scenario.initial.items():
+        state[StockIndex[name]] = value
+    for name, value in scenario.parameters.items():
+        parameters[ParameterIndex[name]] = value
     schedules = [scenario.lever_schedule(lever.name) if lever.name in scenario.levers
                  else constant(float(lever_values[index])) for index, lever in enumerate(LEVERS)]
     return state, parameters, schedules

@@ -144,3 +144,9 @@ def test_python_dash_m_sim_is_the_same_command():
     completed = subprocess.run([sys.executable, "-m", "sim", "describe", "stocks", "--format", "csv"],
                                capture_output=True, text=True, cwd=ROOT, check=False)
     assert completed.returncode == 0 and "proven_reserves" in completed.stdout
+
+
+def test_calibrate_prints_preset_and_calibrated_values():
+    result = invoke("calibrate", "coal_declining")
+    assert result.exit_code == 0 and "reference_income" in result.output and "base_in_migration_rate" in result.output
+    assert invoke("calibrate", "coal_decline").exit_code == 2

@@ -1,17 +1,19 @@
 """Batches, integration error and the behaviour of each region preset in the baseline."""
 from __future__ import annotations
 
+import shutil
+
 import numpy as np
 import pytest
 
 from model.indicators import INDICATORS
 from model.levers import LEVERS, LeverIndex
-from model.parameters import PARAMETERS, ParameterIndex
+from model.parameters import PARAMETERS
 from model.stocks import STOCKS
-from sim.calibration import CALIBRATED_PARAMETERS, calibrate
-from sim.regions import available_regions, load_region
+from sim.calibration import CALIBRATED_PARAMETERS, calibrated_values, write_calibration
+from sim.regions import REGIONS_DIRECTORY, available_regions, load_region
 from sim.scenario import load_scenario
-from sim.simulate import build_batch, simulate
+from sim.simulate import simulate
 from tests.conftest import REGIONS, SCENARIOS
 
 BASELINE = SCENARIOS / "baseline.yaml"
@@ -68,12 +70,26 @@ def test_fixed_step_solvers_agree_with_rk45():
 
 @pytest.mark.parametrize("region", REGIONS)
 def test_preset_reference_parameters_match_calibration(region):
-    batch = build_batch([load_scenario(BASELINE, region=region)])
-    preset = load_region(region)
-    expected = calibrate(batch.initial_state, batch.parameters, batch.schedules.evaluate(batch.start),
-                         preset.calibration["population_growth_rate"])
+    preset, expected = load_region(region), calibrated_values(region)
     for name in CALIBRATED_PARAMETERS:
-        assert batch.parameters[ParameterIndex[name], 0] == pytest.approx(expected[name], rel=1e-6), name
+        assert preset.parameters[name] == pytest.approx(expected[name], rel=1e-9), name
+
+
+def test_calibration_follows_an_edited_preset_and_is_written_back(tmp_path):
+    for path in REGIONS_DIRECTORY.glob("*.yaml"):
+        shutil.copy(path, tmp_path / path.name)
+    edited = tmp_path / "coal_mature.yaml"
+    edited.write_text(edited.read_text(encoding="utf-8").replace(
+        "initial: {}", "initial:\n  population: {value: 3000.0, source: 'test'}"), encoding="utf-8")
+    before = load_region("coal_mature", tmp_path).parameters
+    values = calibrated_values("coal_mature", tmp_path)
+    assert values["service_jobs_per_capita"] == pytest.approx(1050.0 / 3000.0, rel=1e-12)
+    assert values["reference_income"] < before["reference_income"]  # same GDP, more people
+    write_calibration("coal_mature", values, tmp_path)
+    after = load_region("coal_mature", tmp_path)
+    assert after.initial["population"] == 3000.0
+    for name in CALIBRATED_PARAMETERS:
+        assert after.parameters[name] == values[name]
 
 
 @pytest.fixture(scope="module")
