@@ -65,7 +65,8 @@ def capacity_investment(mining_capacity, capacity_investment_rate, margin, refer
     Profitability acts through a logistic (1 at the reference margin, at most 2);
     reserve life through :data:`RESERVE_LIFE_INVESTMENT_EFFECT`.
     """
-    exponent = np.clip(-profit_sensitivity * (margin - reference_margin), -50.0, 50.0)  # exp stays finite
+    # clip to [-50, 50] so exp stays finite (minimum/maximum: same values as np.clip, and compilable by numba)
+    exponent = np.minimum(np.maximum(-profit_sensitivity * (margin - reference_margin), -50.0), 50.0)
     profit_effect = 2.0 / (1.0 + np.exp(exponent))
     life_effect = evaluate_lookup(reserve_life / required_reserve_life,
                                   RESERVE_LIFE_INVESTMENT_EFFECT.x, RESERVE_LIFE_INVESTMENT_EFFECT.y)

@@ -27,3 +27,21 @@ def default_arrays(n_runs: int = 1):
 @pytest.fixture
 def baseline_path() -> Path:
     return SCENARIOS / "baseline.yaml"
+
+
+@pytest.fixture(scope="session")
+def pysd_cache(tmp_path_factory):
+    """Folder of PySD translations shared by all test workers; ``RESTRANS_CACHE_DIR`` points to it.
+
+    The Vensim twin is translated once per folder (about 10 s), not once per test.
+    """
+    import os
+
+    folder = tmp_path_factory.getbasetemp().parent / "restrans-pysd-cache"
+    previous = os.environ.get("RESTRANS_CACHE_DIR")
+    os.environ["RESTRANS_CACHE_DIR"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("RESTRANS_CACHE_DIR", None)
+    else:
+        os.environ["RESTRANS_CACHE_DIR"] = previous

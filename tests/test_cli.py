@@ -150,3 +150,13 @@ def test_calibrate_prints_preset_and_calibrated_values():
     result = invoke("calibrate", "coal_declining")
     assert result.exit_code == 0 and "reference_income" in result.output and "base_in_migration_rate" in result.output
     assert invoke("calibrate", "coal_decline").exit_code == 2
+
+
+def test_outputs_are_ordinary_files_not_private(baseline_run):
+    import os
+
+    _, directory = baseline_run
+    umask = os.umask(0)
+    os.umask(umask)
+    for path in directory.iterdir():
+        assert path.stat().st_mode & 0o777 == 0o666 & ~umask, path.name

@@ -1,0 +1,166 @@
+"""Compiled equations (numba) over a batch: derivatives and auxiliaries, cached on disk, split over threads.
+
+Optional: needs ``numba`` (``pip install restrans[fast]``); :data:`AVAILABLE`
+says whether it is importable (``RESTRANS_NUMBA=0`` switches it off). The
+per-run equations are in :mod:`model.compiled_equations`: the sector functions
+compiled as they are, wired expression for expression as in
+:mod:`model.system`, so the results equal the numpy path to rounding (a test
+checks every auxiliary and derivative to 1e-12 relative over the declared
+bounds; all but the policy-cost sums are bit-identical).
+
+Shapes as in :mod:`model.system`: state ``(n_stocks, n_runs)``, parameters
+``(n_parameters, n_runs)``, levers ``(n_levers, n_runs)``, all float64.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+
+from model.compiled_equations import (AVAILABLE, N_AUXILIARIES, AuxiliaryIndex, _interpolate,  # noqa: F401
+                                      numba, run_auxiliaries, run_derivatives, run_rates)
+from model.variables import AUXILIARIES
+
+
+# --- batches ------------------------------------------------------------------------------------------------------
+
+
+def _model_digest() -> str:
+    """SHA-256 (16 hex digits) of the sources of :mod:`model`: compiled code cached under another digest is stale."""
+    directory = Path(__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(directory.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def cache_directory() -> Path:
+    """Where compiled kernels are cached: ``$RESTRANS_CACHE_DIR`` or ``~/.cache/restrans``, then ``numba-<digest>``.
+
+    numba checks only the kernel's own file for changes; the digest of every
+    model source in the folder name makes a change to any equation recompile.
+    """
+    base = os.environ.get("RESTRANS_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "restrans")
+    return Path(base) / f"numba-{_model_digest()}"
+
+
+def cached_kernel(function):
+    """``function`` compiled by numba (nogil), cached on disk in :func:`cache_directory`."""
+    previous = numba.config.CACHE_DIR
+    numba.config.CACHE_DIR = str(cache_directory())
+    try:
+        return numba.njit(nogil=True, cache=True, error_model="numpy")(function)
+    finally:
+        numba.config.CACHE_DIR = previous
+
+
+def run_in_threads(kernel, n_columns: int, threads: int, *arguments) -> None:
+    """Call ``kernel(start, stop, *arguments)`` on contiguous slices of the columns, ``threads`` at a time.
+
+    The kernels release the GIL, so Python threads run them in parallel. There
+    are 8 slices per thread, taken as threads free up, so a thread slowed by
+    another process on the machine does not hold the others back. Each column
+    is computed alone: the result does not depend on ``threads``.
+    """
+    threads = max(1, min(int(threads), n_columns))
+    if threads == 1:
+        kernel(0, n_columns, *arguments)
+        return
+    bounds = np.linspace(0, n_columns, min(n_columns, 8 * threads) + 1).astype(np.int64)
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        futures = [pool.submit(kernel, int(first), int(last), *arguments)
+                   for first, last in zip(bounds[:-1], bounds[1:]) if last > first]
+        for future in futures:
+            future.result()
+
+
+def _derivatives_batch(start, stop, state, parameters, levers, rates):
+    """Rates of runs ``start`` … ``stop - 1`` into ``rates`` (n_stocks, n_runs)."""
+    work = np.empty(N_AUXILIARIES)
+    for run in range(start, stop):
+        run_derivatives(state[:, run], parameters[:, run], levers[:, run], work, rates[:, run])
+
+
+def _auxiliaries_batch(start, stop, state, parameters, levers, out):
+    """Auxiliaries of columns ``start`` … ``stop - 1`` into ``out`` (n_auxiliaries, n_columns).
+
+    Calls :func:`run_derivatives` (the rates are computed and dropped) so the
+    model's machine code is shared with the solvers'.
+    """
+    work, rates = np.empty(N_AUXILIARIES), np.empty(state.shape[0])
+    for column in range(start, stop):
+        run_derivatives(state[:, column], parameters[:, column], levers[:, column], work, rates)
+        out[:, column] = work
+
+
+if AVAILABLE:
+    _derivatives_kernel = cached_kernel(_derivatives_batch)
+    _auxiliaries_kernel = cached_kernel(_auxiliaries_batch)
+
+
+def _require() -> None:
+    if not AVAILABLE:
+        raise RuntimeError("the compiled engine needs numba: pip install 'restrans[fast]'")
+
+
+def derivatives(time, state, parameters, levers, out=None, threads: int = 1):
+    """Rate of change of every stock, like :func:`model.system.derivatives`, compiled.
+
+    Parameters
+    ----------
+    time : float
+        Model time (yr), unused: levers carry all time dependence.
+    state, parameters, levers : ndarray, shape (n_stocks | n_parameters | n_levers, n_runs)
+        As for :func:`model.system.derivatives`, float64.
+    out : ndarray, optional
+        Float64 array shaped like ``state`` to write the rates into.
+    threads : int
+        Threads to split the runs across.
+
+    Returns
+    -------
+    ndarray, shape (n_stocks, n_runs)
+        d(stock)/dt in each stock's unit per year.
+    """
+    _require()
+    state = np.asarray(state, dtype=np.float64)
+    n_runs = state.shape[1]
+    rates = np.empty_like(state) if out is None else out
+    run_in_threads(_derivatives_kernel, n_runs, threads, state, _columns(parameters, n_runs),
+                   _columns(levers, n_runs), rates)
+    return rates
+
+
+def _columns(array, n_columns: int) -> np.ndarray:
+    """``array`` (rows, ...) as float64 (rows, n_columns), broadcasting where needed."""
+    array = np.asarray(array, dtype=np.float64)
+    return np.broadcast_to(array.reshape(array.shape[0], -1), (array.shape[0], n_columns))
+
+
+def auxiliary_array(state, parameters, levers, threads: int = 1) -> np.ndarray:
+    """Every auxiliary as one array (n_auxiliaries, ...) in :class:`AuxiliaryIndex` order.
+
+    ``state`` (n_stocks, ...) with any trailing shape; ``parameters`` and
+    ``levers`` broadcast against it. Units as in :data:`model.variables.AUXILIARIES`.
+    """
+    _require()
+    state = np.asarray(state, dtype=np.float64)
+    trailing = state.shape[1:]
+    n_columns = int(np.prod(trailing, dtype=np.int64))
+    parameters = np.broadcast_to(np.asarray(parameters, dtype=np.float64), (len(parameters),) + trailing)
+    levers = np.broadcast_to(np.asarray(levers, dtype=np.float64), (len(levers),) + trailing)
+    out = np.empty((N_AUXILIARIES, n_columns))
+    run_in_threads(_auxiliaries_kernel, n_columns, threads, state.reshape(state.shape[0], n_columns),
+                   parameters.reshape(len(parameters), n_columns), levers.reshape(len(levers), n_columns),
+                   out)
+    return out.reshape((N_AUXILIARIES,) + trailing)
+
+
+def auxiliaries(state, parameters, levers, threads: int = 1) -> dict:
+    """Every flow and auxiliary by name, like :func:`model.system.auxiliaries`, compiled."""
+    values = auxiliary_array(state, parameters, levers, threads)
+    return {name: values[index] for index, name in enumerate(AUXILIARIES)}

@@ -1,0 +1,91 @@
+"""The compiled engine (numba) against the numpy equations and solvers it mirrors."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from model import compiled, system
+from model.lookups import RESERVE_LIFE_INVESTMENT_EFFECT
+from model.stocks import STOCKS
+from sim.scenario import load_scenario
+from sim.simulate import build_batch, integrate
+from tests.conftest import SCENARIOS, default_arrays
+from tests.model_runs import random_parameters
+
+pytestmark = pytest.mark.skipif(not compiled.AVAILABLE, reason="numba not installed (restrans[fast])")
+
+RELATIVE = 1e-12  # compiled vs numpy: the same formulas; only the policy-cost sum may differ in its last bits
+
+
+def _close(actual, expected, relative=RELATIVE):
+    """Equal to ``relative`` of the larger magnitude, NaN where NaN."""
+    actual, expected = np.asarray(actual), np.asarray(expected)
+    assert np.array_equal(np.isnan(actual), np.isnan(expected))
+    finite = np.isfinite(expected)
+    scale = np.maximum(np.abs(expected[finite]), np.abs(actual[finite]))
+    assert np.all(np.abs(actual[finite] - expected[finite]) <= relative * scale + 1e-300)
+
+
+def _random_inputs(seed: int, n_runs: int = 400):
+    rng = np.random.default_rng(seed)
+    state, _parameters, levers = default_arrays(n_runs)
+    state = state * rng.uniform(0.5, 1.5, state.shape)
+    return state, random_parameters(rng, n_runs), levers * rng.uniform(0.0, 2.0, levers.shape)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_every_auxiliary_and_derivative_equals_the_numpy_model_over_the_bounds(seed):
+    state, parameters, levers = _random_inputs(seed)
+    with np.errstate(all="ignore"):
+        expected = system.auxiliaries(state, parameters, levers)
+        actual = compiled.auxiliaries(state, parameters, levers)
+        assert set(actual) == set(expected)  # a new auxiliary in model/system.py must be added to model/compiled.py
+        for name in expected:
+            _close(actual[name], expected[name])
+        _close(compiled.derivatives(0.0, state, parameters, levers, threads=2),
+               system.derivatives(0.0, state, parameters, levers))
+
+
+def test_most_values_are_bit_identical():
+    state, parameters, levers = _random_inputs(3)
+    with np.errstate(all="ignore"):
+        expected = system.derivatives(0.0, state, parameters, levers)
+        actual = compiled.derivatives(0.0, state, parameters, levers)
+    cost_rows = [index for index, stock in enumerate(STOCKS) if stock.name.startswith("cumulative_")
+                 and stock.name.endswith("_cost")]
+    other = np.delete(np.arange(len(STOCKS)), cost_rows)
+    assert np.array_equal(actual[other], expected[other], equal_nan=True)
+
+
+def test_scalar_interpolation_gives_numpys_bits():
+    table = RESERVE_LIFE_INVESTMENT_EFFECT
+    x = np.concatenate([np.linspace(-1.0, 4.0, 5001), np.array(table.x), [np.nan, np.inf, -np.inf]])
+    interpolate = compiled.numba.njit(compiled._interpolate)
+    actual = np.array([interpolate(value, table.x, table.y) for value in x])
+    assert np.array_equal(actual, np.interp(x, table.x, table.y), equal_nan=True)
+
+
+@pytest.mark.parametrize("method", ["euler", "rk4"])
+def test_compiled_solver_equals_the_numpy_solver_with_schedules(method):
+    from sim import fast_solver
+
+    scenarios = [load_scenario(SCENARIOS / "retraining_programme.yaml"), load_scenario(SCENARIOS / "baseline.yaml"),
+                 load_scenario(SCENARIOS / "livelihood_first.yaml")]
+    batch = build_batch(scenarios, method=method)
+    expected = integrate(batch)
+    actual = fast_solver.integrate(batch.initial_state, batch.parameters, batch.schedules, batch.output_times,
+                                   method, batch.dt, threads=2)
+    _close(actual, expected)
+
+
+def test_a_non_finite_run_is_nan_from_its_failure_on_and_the_others_complete():
+    from sim import fast_solver
+
+    batch = build_batch([load_scenario(SCENARIOS / "baseline.yaml")] * 3)
+    parameters = batch.parameters.copy()
+    parameters[0, 1] = np.nan  # run 1 only
+    with np.errstate(all="ignore"):
+        trajectories = fast_solver.integrate(batch.initial_state, parameters, batch.schedules, batch.output_times,
+                                             "euler", batch.dt)
+    assert np.isfinite(trajectories[:, :, [0, 2]]).all()
+    assert np.isnan(trajectories[1:, :, 1]).all() and np.isfinite(trajectories[0, :, 1]).all()

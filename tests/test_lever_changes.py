@@ -1,0 +1,49 @@
+"""Lever changes and notes of a comparison: what a run changes, cuts across regions, local costs above revenue."""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+
+from sim.compare import RunSpec, fiscal_notes, load_runs
+from sim.lever_changes import LEVER_COLUMNS, cut_levers, cut_notes, describe_schedule, lever_changes
+from sim.schedules import constant, ramp
+from tests.conftest import SCENARIOS
+
+
+def test_describe_schedule():
+    assert describe_schedule(constant(3.0)) == "3"
+    assert describe_schedule(ramp(0.4, 3.0, 2025, 2028)) == "0.4 (2025) → 3 (2028)"
+
+
+def test_lever_changes_of_runs_against_their_region_baseline():
+    specs = load_runs([SCENARIOS / "baseline.yaml", SCENARIOS / "coordination_cooperation.yaml"],
+                      regions="coal_declining,coal_regenerating")
+    changes = lever_changes(specs, [0, 0, 2, 2])
+    assert set(changes["scenario"]) == {"coordination_cooperation"}
+    declining = changes[changes["region"] == "coal_declining"].set_index("lever")
+    assert set(declining.index) == {"cooperation_inflow", "infrastructure_investment"}
+    assert declining.loc["infrastructure_investment", "direction"] == "raised"
+    regenerating = changes[changes["region"] == "coal_regenerating"].set_index("lever")
+    assert regenerating.loc["infrastructure_investment", "direction"] == "lowered"   # preset 12 -> mix 3.5
+    cuts = cut_levers(changes)
+    assert list(zip(cuts["region"], cuts["lever"])) == [("coal_regenerating", "infrastructure_investment")]
+    assert len(cut_notes(changes)) == 1 and "cuts this lever" in cut_notes(changes)[0]
+
+
+def test_a_lever_lowered_everywhere_is_a_policy_not_a_cut():
+    rows = [["coal_declining", "no_support", "transfer_payment", "bn CNY/yr", "二十四", "0.3", "0", -0.3, "lowered"]]
+    assert cut_levers(pd.DataFrame(rows, columns=list(LEVER_COLUMNS))).empty
+
+
+def test_a_run_whose_local_cost_exceeds_own_revenue_is_flagged():
+    times = np.array([2025.0, 2030.0, 2035.0])
+    results = SimpleNamespace(times=times, variables={
+        "local_policy_cost": np.array([[2.0, 9.0], [2.0, 11.0], [2.0, 8.0]]),
+        "own_revenue": np.array([[7.0, 7.0], [8.0, 8.0], [9.0, 9.0]])})
+    specs = [RunSpec(None, "baseline", "coal_declining", "b.yaml"), RunSpec(None, "big", "coal_declining", "m.yaml")]
+    notes = fiscal_notes(results, specs)
+    assert len(notes) == 1
+    assert notes[0].startswith("In coal_declining, 'big' spends more local money")
+    assert "11.0 vs own revenue 8.0" in notes[0]

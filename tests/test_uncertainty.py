@@ -1,0 +1,60 @@
+"""Monte Carlo uncertainty: bands, target probabilities, reproducibility from the seed, bad input."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from sim.cli import app
+from sim.errors import InputError
+from sim.uncertainty import run_uncertainty
+from tests.conftest import DATA, SCENARIOS
+
+SCENARIO_FILES = [DATA / "sweeps" / "uncertain_a.yaml", DATA / "sweeps" / "uncertain_b.yaml"]
+
+
+@pytest.fixture(scope="module")
+def ensemble(tmp_path_factory):
+    out = tmp_path_factory.mktemp("uncertainty")
+    directory, probabilities = run_uncertainty(SCENARIO_FILES, 120, 42, out, "mc", SCENARIOS / "targets.yaml")
+    return directory, probabilities
+
+
+def test_bands_are_ordered_quantiles_per_scenario(ensemble):
+    directory, _ = ensemble
+    bands = pd.read_csv(directory / "bands.csv")
+    assert set(bands.scenario) == {"uncertain_a", "uncertain_b"}
+    quantiles = bands[["p5", "p25", "p50", "p75", "p95"]].to_numpy()
+    assert (np.diff(quantiles, axis=1) >= -1e-12).all()  # tolerance: rounding of interpolated quantiles
+    assert (directory / "fan_charts.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_target_probabilities_are_shares_of_runs_meeting_each_2035_target(ensemble):
+    directory, probabilities = ensemble
+    assert set(probabilities.scenario) == {"uncertain_a", "uncertain_b"}
+    valid = probabilities.probability.dropna()
+    assert len(valid) and ((valid >= 0) & (valid <= 1)).all()
+    outcomes = pd.read_parquet(directory / "outcomes.parquet")
+    row = probabilities[(probabilities.scenario == "uncertain_a") & (probabilities.target == "unemployment_2035")]
+    share = outcomes[outcomes.scenario == "uncertain_a"].target_unemployment_2035_met.mean()
+    assert row.probability.iloc[0] == pytest.approx(share, abs=0)  # the same arithmetic mean
+
+
+def test_same_seed_same_draws_and_the_draws_respect_bounds(ensemble, tmp_path):
+    directory, _ = ensemble
+    again, _ = run_uncertainty(SCENARIO_FILES[:1], 120, 42, tmp_path, "again", None)
+    first = pd.read_parquet(directory / "outcomes.parquet")
+    second = pd.read_parquet(again / "outcomes.parquet")
+    columns = ["resource_price_growth", "mining_productivity_growth", "birth_rate", "gdp_2035"]
+    pd.testing.assert_frame_equal(first[first.scenario == "uncertain_a"][columns].reset_index(drop=True),
+                                  second[columns], check_exact=True)
+    assert first.birth_rate.between(0.004, 0.009).all() and first.mining_productivity_growth.between(0, 0.08).all()
+
+
+def test_a_scenario_without_uncertainty_is_bad_input(tmp_path):
+    with pytest.raises(InputError, match="uncertainty"):
+        run_uncertainty([SCENARIOS / "baseline.yaml"], 10, 1, tmp_path, "x", None)
+    result = CliRunner().invoke(app, ["uncertainty", str(SCENARIOS / "baseline.yaml"), "--n", "10", "--seed", "1",
+                                      "--out", str(tmp_path / "cli")])
+    assert result.exit_code == 2 and "uncertainty" in result.output and not (tmp_path / "cli").exists()
