@@ -224,6 +224,9 @@ class ForeignScenario(_Strict):
         for name, value in self.initial.items():
             _check_range(f"initial.{name}", value, model.resolve(name, model.stocks))
         for name, schedule in self.levers.items():
+            if schedule.basis != "level":
+                raise _error("foreign_basis", "level (a foreign model has no region preset to be relative to)",
+                             f"levers.{name}.basis", schedule.basis)
             for path, value, checked, _label in schedule.checked_values():
                 _check_range(f"levers.{name}.{path}", checked, model.resolve(name, model.constants))
         return self

@@ -222,10 +222,23 @@ class Scenario(_Strict):
     def lever_schedule(self, name: str, default: float | None = None) -> schedules.PiecewiseLinear:
         """The schedule of lever ``name``; ``constant(default)`` if the scenario does not set it.
 
+        ``default`` is the region's 2025 value of the lever: the base of a schedule
+        whose basis is ``increment`` or ``multiple``. The values are checked
+        against the lever's bounds (InputError naming the scenario file).
         Raises KeyError if the lever is not set and no default is given.
         """
         if name in self.levers:
-            return self.levers[name].to_schedule()
+            schedule = self.levers[name]
+            if schedule.basis != "level" and default is None:
+                raise KeyError(f"lever {name!r} of scenario {self.name!r} is relative to a region value not given")
+            resolved = schedule.to_schedule(default)
+            declaration = _LEVERS[name]
+            for value in resolved.values:
+                if not declaration.lower <= value <= declaration.upper:
+                    raise InputError(self.source_files[0] if self.source_files else self.name, f"levers.{name}",
+                                     value, f"{_bounds_text(declaration)} after applying basis "
+                                     f"'{schedule.basis}' to the region's 2025 value {default:g}")
+            return resolved
         if default is None:
             raise KeyError(f"scenario {self.name!r} does not set lever {name!r}")
         return schedules.constant(default)

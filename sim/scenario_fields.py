@@ -6,7 +6,7 @@ value and suggestion that :class:`~sim.errors.InputError` reports.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_serializer, model_validator
 from pydantic_core import PydanticCustomError
@@ -54,23 +54,31 @@ class _Strict(BaseModel):
 
 
 class _OneOf(_Strict):
-    """A mapping with exactly one key naming its kind, e.g. ``{ramp: {...}}``."""
+    """A mapping with exactly one key naming its kind, e.g. ``{ramp: {...}}``, plus optional option keys."""
+
+    _OPTIONS: ClassVar[dict[str, Any]] = {}
+    """Option fields (not kinds) and their defaults; an option at its default is left out when serialised."""
+
+    @classmethod
+    def _kinds(cls) -> list[str]:
+        return [name for name in cls.model_fields if name not in cls._OPTIONS]
 
     @model_validator(mode="after")
     def _exactly_one(self):
-        given = [name for name in type(self).model_fields if getattr(self, name) is not None]
+        given = [name for name in self._kinds() if getattr(self, name) is not None]
         if len(given) != 1:
-            raise _error("one_kind", f"exactly one of: {', '.join(type(self).model_fields)}", value=given)
+            raise _error("one_kind", f"exactly one of: {', '.join(self._kinds())}", value=given)
         return self
 
     @property
     def kind(self) -> str:
         """The one key that is set."""
-        return next(name for name in type(self).model_fields if getattr(self, name) is not None)
+        return next(name for name in self._kinds() if getattr(self, name) is not None)
 
     @model_serializer(mode="wrap")
     def _without_unset_kinds(self, handler):
-        return {key: value for key, value in handler(self).items() if value is not None}
+        return {key: value for key, value in handler(self).items()
+                if value is not None and not (key in self._OPTIONS and value == self._OPTIONS[key])}
 
 
 # --- lever schedules ----------------------------------------------------------------------
@@ -123,14 +131,38 @@ class PulseArgs(_Strict):
         return self
 
 
+BASES: tuple[str, ...] = ("level", "increment", "multiple")
+"""How a schedule's values relate to the region's 2025 lever value (see :func:`apply_basis`)."""
+
+
+def apply_basis(basis: str, values, baseline):
+    """Lever values from a schedule's written values and the region's 2025 value of the lever.
+
+    ``level``: the values themselves; ``increment``: baseline + values;
+    ``multiple``: baseline x values. Works on floats and numpy arrays alike.
+    """
+    if basis == "increment":
+        return baseline + values
+    if basis == "multiple":
+        return baseline * values
+    return values
+
+
 class LeverSchedule(_OneOf):
-    """A lever's value over time; a bare number in the file means ``{constant: number}``."""
+    """A lever's value over time; a bare number in the file means ``{constant: number}``.
+
+    ``basis`` says whether the values are the lever's level (default), an
+    increment on the region's 2025 value, or a multiple of it.
+    """
+
+    _OPTIONS: ClassVar[dict[str, Any]] = {"basis": "level"}
 
     constant: float | None = None
     step: StepArgs | None = None
     ramp: RampArgs | None = None
     table: TableArgs | None = None
     pulse: PulseArgs | None = None
+    basis: Literal["level", "increment", "multiple"] = "level"
 
     @classmethod
     def _prepare(cls, data: Any) -> Any:
@@ -144,7 +176,12 @@ class LeverSchedule(_OneOf):
         return data
 
     def checked_values(self) -> list[tuple[str, float, float, str]]:
-        """(sub-path, value written, value the lever takes, label) for the bounds check."""
+        """(sub-path, value written, value the lever takes, label) for the bounds check.
+
+        Empty for an increment or a multiple: those are checked once the region is known.
+        """
+        if self.basis != "level":
+            return []
         if self.constant is not None:
             return [("constant", self.constant, self.constant, "")]
         if self.step is not None:
@@ -160,8 +197,20 @@ class LeverSchedule(_OneOf):
         return [("pulse.base", self.pulse.base, self.pulse.base, ""),
                 ("pulse.amount", self.pulse.amount, top, f"base + amount = {top:g}; ")]
 
-    def to_schedule(self) -> schedules.PiecewiseLinear:
-        """The schedule as a :class:`sim.schedules.PiecewiseLinear`."""
+    def to_schedule(self, baseline: float | None = None) -> schedules.PiecewiseLinear:
+        """The schedule as a :class:`sim.schedules.PiecewiseLinear` of lever values.
+
+        ``baseline`` is the region's 2025 value of the lever, needed unless the basis is ``level``.
+        """
+        written = self._written_schedule()
+        if self.basis == "level":
+            return written
+        if baseline is None:
+            raise ValueError(f"a schedule with basis '{self.basis}' needs the region's 2025 lever value")
+        values = tuple(float(apply_basis(self.basis, value, baseline)) for value in written.values)
+        return schedules.PiecewiseLinear(written.times, values)
+
+    def _written_schedule(self) -> schedules.PiecewiseLinear:
         if self.constant is not None:
             return schedules.constant(self.constant)
         if self.step is not None:

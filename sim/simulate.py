@@ -16,7 +16,7 @@ from model.stocks import STOCKS, StockIndex
 from model.system import derivatives
 from sim.regions import load_region
 from sim.results import Results
-from sim.schedules import LeverSchedules, PiecewiseLinear, constant
+from sim.schedules import LeverSchedules, PiecewiseLinear
 from sim.solver import solve
 
 
@@ -73,8 +73,7 @@ def run_inputs(scenario) -> tuple[np.ndarray, np.ndarray, list[PiecewiseLinear]]
         state[StockIndex[name]] = value
     for name, value in scenario.parameters.items():
         parameters[ParameterIndex[name]] = value
-    schedules = [scenario.lever_schedule(lever.name) if lever.name in scenario.levers
-                 else constant(float(lever_values[index])) for index, lever in enumerate(LEVERS)]
+    schedules = [scenario.lever_schedule(lever.name, float(lever_values[index])) for index, lever in enumerate(LEVERS)]
     return state, parameters, schedules
 
 

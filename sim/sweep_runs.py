@@ -20,7 +20,9 @@ from model.stocks import STOCKS, StockIndex
 from sim.outcomes import compute_outcomes, trajectory_values
 from sim.schedule_rows import replace_lever
 from sim.schedules import LeverSchedules
-from sim.simulate import run_inputs
+from sim.regions import load_region
+from sim.scenario_fields import apply_basis
+from sim.simulate import region_arrays, run_inputs
 
 BACKENDS: tuple[str, ...] = ("auto", "compiled", "numpy")
 
@@ -90,6 +92,11 @@ def _base_inputs(base) -> tuple:
     return _BASE_INPUTS[key]
 
 
+def _region_lever_value(base, lever: str) -> float:
+    """The 2025 value of a lever in the base scenario's region (the base of a relative schedule)."""
+    return float(region_arrays(load_region(base.region))[2][LeverIndex[lever]])
+
+
 def _schedule_points(kind: str, fields: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Points (times, values), each (n_points, n_runs), of a schedule kind from its fields; and which runs are valid.
 
@@ -140,6 +147,8 @@ def build_chunk(plan: RunPlan, values: np.ndarray):
                                                  base.model_dump(by_alias=True)[kind].items()}
         arrays.update({name: values[:, column].astype(float) for name, column in fields})
         times, points, valid = _schedule_points(kind, arrays)
+        if base is not None and kind != "constant":  # a relative schedule: values are on the region's 2025 value
+            points = apply_basis(base.basis, points, _region_lever_value(plan.base, lever))
         for run in np.flatnonzero(~valid):  # e.g. a ramp whose end falls before its start
             failures[int(run)] = (f"invalid schedule of lever '{lever}': "
                                   f"{kind} {', '.join(f'{n}={arrays[n][run]:g}' for n in arrays)}")

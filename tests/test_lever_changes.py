@@ -26,7 +26,16 @@ def test_lever_changes_of_runs_against_their_region_baseline():
     assert set(declining.index) == {"cooperation_inflow", "infrastructure_investment"}
     assert declining.loc["infrastructure_investment", "direction"] == "raised"
     regenerating = changes[changes["region"] == "coal_regenerating"].set_index("lever")
-    assert regenerating.loc["infrastructure_investment", "direction"] == "lowered"   # preset 12 -> mix 3.5
+    # the mix adds 1.7 bn CNY/yr to each region's own 2025 value (basis: increment): 12 -> 13.7, not a cut
+    assert regenerating.loc["infrastructure_investment", "direction"] == "raised"
+    assert cut_levers(changes).empty and cut_notes(changes) == []
+
+
+def test_a_lever_raised_in_one_region_and_lowered_in_another_is_a_cut():
+    rows = [["coal_declining", "mix", "infrastructure_investment", "bn CNY/yr", "十三", "1.8", "3.5", 1.7, "raised"],
+            ["coal_regenerating", "mix", "infrastructure_investment", "bn CNY/yr", "十三", "12", "3.5", -8.5,
+             "lowered"]]
+    changes = pd.DataFrame(rows, columns=list(LEVER_COLUMNS))
     cuts = cut_levers(changes)
     assert list(zip(cuts["region"], cuts["lever"])) == [("coal_regenerating", "infrastructure_investment")]
     assert len(cut_notes(changes)) == 1 and "cuts this lever" in cut_notes(changes)[0]
