@@ -103,9 +103,20 @@ def _interpolate(x, x_points, y_points):
     return result
 
 
+def _saturation_scalar(ratio):
+    """:func:`model.functions.saturation` for one number, skipping ``exp`` where the result is exactly 1.0.
+
+    ``1 - exp(-min(ratio, 40))`` is exactly 1.0 in double precision from ratio 40 on
+    (``exp(-40) < 2**-54``), so the branch gives the same bits and saves the call.
+    """
+    if ratio >= 40.0:
+        return 1.0
+    return 1.0 - np.exp(-ratio)
+
+
 def _compile_sectors() -> dict:
     """Every function of :data:`_SECTOR_FUNCTIONS` compiled, with its helpers compiled too."""
-    saturation = _compiled(functions.saturation)
+    saturation = numba.njit(nogil=True, error_model="numpy")(_saturation_scalar)
     helpers = {
         "saturation": saturation,
         "saturating_minimum": _compiled(functions.saturating_minimum, saturation=saturation),
