@@ -91,7 +91,8 @@ def sweep(
     workers: int = typer.Option(0, "--workers", min=0, help="Local worker processes (0: this process)."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler, e.g. tcp://127.0.0.1:8786."),
     trajectories: bool = typer.Option(False, "--trajectories", help="Also write trajectories.nc (run x time)."),
-    backend: str = typer.Option("auto", "--backend", help="auto, compiled (numba) or numpy."),
+    backend: str = typer.Option("auto", "--backend", help="auto, compiled (numba), numpy or pysd."),
+    engine: str = typer.Option("native", "--engine", help="native, or pysd: the Vensim twin run by PySD (slow)."),
     targets: Optional[Path] = typer.Option(None, "--targets", help="Targets file (default: scenarios/targets.yaml)."),
 ) -> None:
     """Run a sweep in chunks; write experiments.parquet and outcomes.parquet (resumes a killed sweep)."""
@@ -108,6 +109,11 @@ def sweep(
         if scheduler is not None:
             check_scheduler_address("--scheduler", "--scheduler", scheduler)
         spec = load_sweep(sweep_file)
+        if engine != "native" or backend == "pysd":
+            from sim.engines import check_engine
+
+            check_engine(engine if engine != "native" else "pysd", spec.base.solver.method, str(sweep_file))
+            backend = "pysd"
         options = SweepOptions(out, chunk, workers, scheduler, trajectories, backend,
                                _targets_path(targets, str(sweep_file)))
         started = time.perf_counter()

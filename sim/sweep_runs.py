@@ -24,7 +24,7 @@ from sim.regions import load_region
 from sim.scenario_fields import apply_basis
 from sim.simulate import region_arrays, run_inputs
 
-BACKENDS: tuple[str, ...] = ("auto", "compiled", "numpy")
+BACKENDS: tuple[str, ...] = ("auto", "compiled", "numpy", "pysd")
 
 
 def resolve_backend(backend: str, method: str) -> str:
@@ -169,7 +169,8 @@ def _integrate(plan: RunPlan, state, parameters, schedules, threads: int) -> tup
             trajectories = fast_solver.integrate(state, parameters, schedules, times, base.solver.method,
                                                  base.solver.dt, threads)
         return trajectories, _non_finite_reasons(times, trajectories, base.solver.method)
-    return _integrate_isolating(plan, state, parameters, schedules, np.arange(state.shape[1]))
+    engine = "pysd" if plan.backend == "pysd" else "native"  # pysd: the Vensim twin, one PySD run per run
+    return _integrate_isolating(plan, state, parameters, schedules, np.arange(state.shape[1]), engine)
 
 
 def _non_finite_reasons(times, trajectories, method) -> dict[int, str]:
@@ -182,9 +183,11 @@ def _non_finite_reasons(times, trajectories, method) -> dict[int, str]:
     return reasons
 
 
-def _integrate_isolating(plan, state, parameters, schedules, runs) -> tuple[np.ndarray, dict[int, str]]:
-    """Integrate with :mod:`sim.solver`; when the batch fails, halve it until the failing runs are alone."""
-    from sim.simulate import Batch, integrate
+def _integrate_isolating(plan, state, parameters, schedules, runs, engine="native") -> tuple[np.ndarray, dict[int, str]]:
+    """Integrate with :mod:`sim.solver` (or PySD on the twin); when the batch fails, halve it until the
+    failing runs are alone."""
+    from sim.engines import integrate
+    from sim.simulate import Batch
     from sim.solver import SolverError
 
     base = plan.base
@@ -193,14 +196,14 @@ def _integrate_isolating(plan, state, parameters, schedules, runs) -> tuple[np.n
                   float(base.solver.dt), float(base.solver.rtol), float(base.solver.atol))
     try:
         with np.errstate(all="ignore"):
-            return integrate(batch), {}
+            return integrate(batch, engine), {}
     except SolverError as error:
         if runs.size == 1:
             shape = (len(batch.output_times), len(STOCKS), 1)
             return np.full(shape, np.nan), {0: str(error)}
     half = runs.size // 2
-    first, first_reasons = _integrate_isolating(plan, state, parameters, schedules, runs[:half])
-    second, second_reasons = _integrate_isolating(plan, state, parameters, schedules, runs[half:])
+    first, first_reasons = _integrate_isolating(plan, state, parameters, schedules, runs[:half], engine)
+    second, second_reasons = _integrate_isolating(plan, state, parameters, schedules, runs[half:], engine)
     reasons = {**first_reasons, **{half + run: reason for run, reason in second_reasons.items()}}
     return np.concatenate([first, second], axis=2), reasons
 
