@@ -94,9 +94,14 @@ def sweep(
     backend: str = typer.Option("auto", "--backend", help="auto, compiled (numba), numpy or pysd."),
     engine: str = typer.Option("native", "--engine", help="native, or pysd: the Vensim twin run by PySD (slow)."),
     targets: Optional[Path] = typer.Option(None, "--targets", help="Targets file (default: scenarios/targets.yaml)."),
+    model_file: Optional[Path] = typer.Option(None, "--model", help="Your own Vensim/XMILE model, run by PySD; "
+                                              "the sweep's base and factors are its scenario and constants."),
 ) -> None:
     """Run a sweep in chunks; write experiments.parquet and outcomes.parquet (resumes a killed sweep)."""
     require_ensembles("sweep")
+    if model_file is not None:
+        _sweep_foreign(sweep_file, model_file, out, chunk, workers, scheduler, trajectories, backend, engine, targets)
+        return
     from sim.sweep import SweepOptions, run_sweep
     from sim.sweep_runs import BACKENDS
     from sim.sweep_spec import check_scheduler_address, load_sweep
@@ -119,6 +124,31 @@ def sweep(
         started = time.perf_counter()
         with progress_bar(spec.name) as update:
             directory = run_sweep(spec, options, update)
+    except InputError as error:
+        _fail(str(error), 2)
+    _print_sweep_summary(directory, time.perf_counter() - started)
+
+
+def _sweep_foreign(sweep_file: Path, model_file: Path, out: Path, chunk: Optional[int], workers: int,
+                   scheduler: Optional[str], trajectories: bool, backend: str, engine: str,
+                   targets: Optional[Path]) -> None:
+    """``sweep --model``: a sweep of a foreign Vensim/XMILE model, by PySD one run at a time (sim/foreign_sweep.py)."""
+    from sim.foreign import ForeignModel
+    from sim.foreign_sweep import load_foreign_sweep, run_foreign_sweep
+
+    try:
+        for option, value, default in (("--workers", workers, 0), ("--scheduler", scheduler, None),
+                                       ("--trajectories", trajectories, False), ("--targets", targets, None),
+                                       ("--engine", engine, "native"), ("--backend", backend, "auto")):
+            if value != default and not (option == "--engine" and value == "pysd") \
+                    and not (option == "--backend" and value == "pysd"):
+                raise InputError(option, option, value, "not available with --model (runs go through PySD in "
+                                 "this process)")
+        foreign = ForeignModel(model_file)
+        spec = load_foreign_sweep(sweep_file, foreign)
+        started = time.perf_counter()
+        with progress_bar(spec.name) as update:
+            directory = run_foreign_sweep(spec, out, chunk, update)
     except InputError as error:
         _fail(str(error), 2)
     _print_sweep_summary(directory, time.perf_counter() - started)

@@ -183,6 +183,14 @@ def _factor(display: str, key: object, data: object, base) -> Factor:
     if not isinstance(key, str):
         raise InputError(display, prefix, key, "a factor name (text)")
     target = _target(display, key, base)
+    return factor_from_data(display, key, data, target, declared_bounds(target, base))
+
+
+def factor_from_data(display: str, key: str, data: object, target: Target,
+                     bounds: tuple[float, float, str]) -> Factor:
+    """The factor ``key`` of ``target`` from its mapping (range, values or a distribution) within ``bounds``
+    (lower, upper, what they are); shared with sweeps of a foreign model (sim/foreign_sweep.py)."""
+    prefix = f"factors.{key}"
     if not isinstance(data, dict):
         raise InputError(display, prefix, data, "a mapping with one of: range, values, " + ", ".join(DISTRIBUTION_KINDS))
     for name in data:
@@ -193,7 +201,7 @@ def _factor(display: str, key: object, data: object, base) -> Factor:
     if len(kinds) != 1:
         raise InputError(display, prefix, kinds, "exactly one of: range, values, " + ", ".join(DISTRIBUTION_KINDS))
     kind = kinds[0]
-    lower, upper, what = declared_bounds(target, base)
+    lower, upper, what = bounds
     levels = None if data.get("levels") is None else _integer(display, f"{prefix}.levels", data["levels"], 2, 1000)
     if kind == "range":
         low, high = _number_list(display, f"{prefix}.range", data["range"], 2)
