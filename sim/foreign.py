@@ -316,7 +316,7 @@ def run_foreign(model: ForeignModel, settings: ForeignRun, extra: Mapping[str, f
     ``extra`` sets more constants (PySD names) on top of the scenario's, e.g. a sweep's sampled values.
     """
     model.reset()
-    return _run_again(model, settings, extra or {})
+    return run_again_with_same_constants(model, settings, extra or {})
 
 
 def run_foreign_batch(model: ForeignModel, settings: ForeignRun, samples: list[Mapping[str, float]],
@@ -341,7 +341,7 @@ def run_foreign_batch(model: ForeignModel, settings: ForeignRun, samples: list[M
     keys = {frozenset(sample) for sample in samples}
     if len(keys) > 1:
         raise ValueError("every sample of a foreign batch must set the same constants")
-    frames = [run_foreign(model, settings, sample) if index == 0 else _run_again(model, settings, sample)
+    frames = [run_foreign(model, settings, sample) if index == 0 else run_again_with_same_constants(model, settings, sample)
               for index, sample in enumerate(samples)]
     names = columns if columns is not None else [name for name in frames[0].columns if name != "time"]
     result = {"time": frames[0]["time"].to_numpy()}
@@ -349,7 +349,7 @@ def run_foreign_batch(model: ForeignModel, settings: ForeignRun, samples: list[M
     return result
 
 
-def _run_again(model: ForeignModel, settings: ForeignRun, sample: Mapping[str, float]) -> pd.DataFrame:
+def run_again_with_same_constants(model: ForeignModel, settings: ForeignRun, sample: Mapping[str, float]) -> pd.DataFrame:
     """A further run that sets the same constants as the previous one (no reload needed)."""
     columns = sorted(element.name for element in model.variables.values())
     times = output_times(settings)

@@ -35,9 +35,9 @@ import pandas as pd
 
 from sim.errors import MISSING, InputError, did_you_mean, read_yaml_mapping
 from sim.factors import Factor, Target
-from sim.foreign import ForeignModel, ForeignRun, _run_again, load_foreign_scenario, output_times, run_foreign, \
+from sim.foreign import ForeignModel, ForeignRun, run_again_with_same_constants, load_foreign_scenario, output_times, run_foreign, \
     run_settings
-from sim.sweep_spec import MAXIMUM_RUNS, _design, _integer, design_values, factor_from_data
+from sim.sweep_spec import MAXIMUM_RUNS, read_design, read_whole_number, design_values, factor_from_data
 
 TOP_LEVEL_KEYS: tuple[str, ...] = ("name", "description", "base", "design", "factors", "chunk")
 DEFAULT_CHUNK = 100
@@ -112,7 +112,7 @@ def load_foreign_sweep(path: str | Path, model: ForeignModel) -> ForeignSweep:
     name = data.get("name", Path(path).stem)
     if not isinstance(name, str) or not re.match(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", name):
         raise InputError(display, "name", name, "a name of letters, digits, '_', '-' and '.' (the output folder)")
-    method, n, seed = _design(display, data.get("design"))
+    method, n, seed = read_design(display, data.get("design"))
     factors_data = data.get("factors")
     if not isinstance(factors_data, dict) or not factors_data:
         raise InputError(display, "factors", factors_data if factors_data is not None else MISSING,
@@ -122,7 +122,7 @@ def load_foreign_sweep(path: str | Path, model: ForeignModel) -> ForeignSweep:
     for factor in factors:
         if targets.count(factor.target.name) > 1:
             raise InputError(display, f"factors.{factor.key}", factor.key, "each constant varied by one factor only")
-    chunk = DEFAULT_CHUNK if data.get("chunk") is None else _integer(display, "chunk", data["chunk"], 1, 10**7)
+    chunk = DEFAULT_CHUNK if data.get("chunk") is None else read_whole_number(display, "chunk", data["chunk"], 1, 10**7)
     sweep = ForeignSweep(name, str(data.get("description") or ""), display, model, base, settings, method, n, seed,
                          factors, chunk)
     if sweep.n_runs > MAXIMUM_RUNS:
@@ -162,7 +162,7 @@ def run_chunk(sweep: ForeignSweep, first_run: int, values: np.ndarray) -> pd.Dat
         try:
             sample = sample_of(sweep, row)
             frame = run_foreign(sweep.model, sweep.settings, sample) if fresh else \
-                _run_again(sweep.model, sweep.settings, sample)
+                run_again_with_same_constants(sweep.model, sweep.settings, sample)
             fresh = False
             states = frame[stocks].to_numpy(float)
             bad = ~np.isfinite(states).all(axis=1)
@@ -189,22 +189,22 @@ def run_foreign_sweep(sweep: ForeignSweep, out: Path, chunk: int | None = None,
                       progress: Callable[[int, int], None] | None = None) -> Path:
     """Run (or resume) ``sweep`` into ``out/<name>/``; returns the folder."""
     from sim.outputs import atomic_write_bytes, atomic_write_text, build_manifest, file_sha256
-    from sim.sweep import _chunk_path, _concatenate_parquet, _parquet_bytes, _prepare_folder
+    from sim.sweep import chunk_path, concatenate_parquet, parquet_bytes, prepare_sweep_folder
 
     started = time.perf_counter()
     chunk = chunk or sweep.chunk
     directory = Path(out) / sweep.name
     state = {"fingerprint": sweep.fingerprint(), "chunk": chunk, "backend": "pysd", "trajectories": False,
              "targets": [], "n_runs": sweep.n_runs}
-    _prepare_folder(directory, state)
+    prepare_sweep_folder(directory, state)
     values = design_values(sweep)
     experiments = directory / "experiments.parquet"
     if not experiments.is_file():
         frame = pd.DataFrame(values, columns=[factor.key for factor in sweep.factors])
         frame.insert(0, "run", np.arange(values.shape[0], dtype=np.int64))
-        atomic_write_bytes(experiments, _parquet_bytes(frame))
+        atomic_write_bytes(experiments, parquet_bytes(frame))
     n_chunks = -(-values.shape[0] // chunk)
-    done = {index for index in range(n_chunks) if _chunk_path(directory, index, "outcomes").is_file()}
+    done = {index for index in range(n_chunks) if chunk_path(directory, index, "outcomes").is_file()}
     runs_done = sum(min(chunk, values.shape[0] - index * chunk) for index in done)
     if progress:
         progress(runs_done, values.shape[0])
@@ -213,11 +213,11 @@ def run_foreign_sweep(sweep: ForeignSweep, out: Path, chunk: int | None = None,
             continue
         first = index * chunk
         result = run_chunk(sweep, first, values[first:first + chunk])
-        atomic_write_bytes(_chunk_path(directory, index, "outcomes"), _parquet_bytes(result))
+        atomic_write_bytes(chunk_path(directory, index, "outcomes"), parquet_bytes(result))
         runs_done += len(result)
         if progress:
             progress(runs_done, values.shape[0])
-    failed = _concatenate_parquet([_chunk_path(directory, index, "outcomes") for index in range(n_chunks)],
+    failed = concatenate_parquet([chunk_path(directory, index, "outcomes") for index in range(n_chunks)],
                                   directory / "outcomes.parquet")
     record = {"name": sweep.base.name, "files": {path: file_sha256(Path(path)) for path in sweep.base.source_files}}
     settings = sweep.settings

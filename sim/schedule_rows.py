@@ -15,7 +15,7 @@ import dataclasses
 
 import numpy as np
 
-from sim.schedules import LeverSchedules, _BatchParts, _Padded
+from sim.schedules import LeverSchedules, _Padded
 
 
 def _padded(times: np.ndarray, values: np.ndarray) -> _Padded:

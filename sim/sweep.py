@@ -92,7 +92,7 @@ def _state(spec: SweepSpec, chunk: int, backend: str, trajectories: bool, target
             "targets": [target.identifier for target in targets], "n_runs": spec.n_runs}
 
 
-def _prepare_folder(directory: Path, state: dict) -> None:
+def prepare_sweep_folder(directory: Path, state: dict) -> None:
     """Create the folder, or check that it holds the same sweep (to resume), else refuse."""
     state_path = directory / STATE_FILE
     if state_path.is_file():
@@ -109,11 +109,11 @@ def _prepare_folder(directory: Path, state: dict) -> None:
     atomic_write_text(state_path, json.dumps(state, indent=2) + "\n")
 
 
-def _chunk_path(directory: Path, index: int, kind: str) -> Path:
+def chunk_path(directory: Path, index: int, kind: str) -> Path:
     return directory / "chunks" / f"{kind}-{index:06d}.{'nc' if kind == 'trajectories' else 'parquet'}"
 
 
-def _parquet_bytes(frame: pd.DataFrame) -> bytes:
+def parquet_bytes(frame: pd.DataFrame) -> bytes:
     buffer = io.BytesIO()
     frame.to_parquet(buffer, index=False, engine="pyarrow")
     return buffer.getvalue()
@@ -132,10 +132,10 @@ def _write_chunk(directory: Path, result: ChunkResult, columns: list[str]) -> No
     if result.trajectories:
         from sim.trajectories import chunk_dataset_bytes
 
-        atomic_write_bytes(_chunk_path(directory, result.index, "trajectories"),
+        atomic_write_bytes(chunk_path(directory, result.index, "trajectories"),
                            chunk_dataset_bytes(result.runs, result.times, result.trajectories))
-    atomic_write_bytes(_chunk_path(directory, result.index, "outcomes"),
-                       _parquet_bytes(_outcome_frame(result, columns)))
+    atomic_write_bytes(chunk_path(directory, result.index, "outcomes"),
+                       parquet_bytes(_outcome_frame(result, columns)))
 
 
 def _tasks(spec: SweepSpec, plan: RunPlan, values: np.ndarray, chunk: int, done: set[int], threads: int):
@@ -159,15 +159,15 @@ def run_sweep(spec: SweepSpec, options: SweepOptions, progress: Progress | None 
     backend = resolve_backend(options.backend, spec.base.solver.method)
     targets = load_targets_for(options.targets)
     directory = Path(options.out) / spec.name
-    _prepare_folder(directory, _state(spec, chunk, backend, options.trajectories, targets))
+    prepare_sweep_folder(directory, _state(spec, chunk, backend, options.trajectories, targets))
     values = design_values(spec)
     experiments = directory / "experiments.parquet"
     if not experiments.is_file():
         frame = pd.DataFrame(values, columns=[factor.key for factor in spec.factors])
         frame.insert(0, "run", np.arange(values.shape[0], dtype=np.int64))
-        atomic_write_bytes(experiments, _parquet_bytes(frame))
+        atomic_write_bytes(experiments, parquet_bytes(frame))
     n_chunks = -(-values.shape[0] // chunk)
-    done = {index for index in range(n_chunks) if _chunk_path(directory, index, "outcomes").is_file()}
+    done = {index for index in range(n_chunks) if chunk_path(directory, index, "outcomes").is_file()}
     plan = RunPlan(spec.base, spec.factors, backend, targets, spec.trajectories if options.trajectories else ())
     years, _ = whole_years(spec.base.output_times())
     columns = outcome_columns(years, targets, spec.base.region)
@@ -188,13 +188,13 @@ def run_sweep(spec: SweepSpec, options: SweepOptions, progress: Progress | None 
 def _assemble(directory: Path, spec: SweepSpec, options: SweepOptions, n_chunks: int, backend: str, chunk: int,
               targets: tuple, wall_time: float) -> None:
     """Concatenate the chunk files in run order into the final files, chunk by chunk (bounded memory)."""
-    failed = _concatenate_parquet([_chunk_path(directory, index, "outcomes") for index in range(n_chunks)],
+    failed = concatenate_parquet([chunk_path(directory, index, "outcomes") for index in range(n_chunks)],
                                   directory / "outcomes.parquet")
     files = ["experiments.parquet", "outcomes.parquet", "manifest.json"]
     if options.trajectories:
         from sim.trajectories import concatenate_chunks
 
-        concatenate_chunks([_chunk_path(directory, index, "trajectories") for index in range(n_chunks)],
+        concatenate_chunks([chunk_path(directory, index, "trajectories") for index in range(n_chunks)],
                            directory / "trajectories.nc", chunk)
         files.insert(2, "trajectories.nc")
     record = {"name": spec.base.name, "files": {path: file_sha256(Path(path)) for path in spec.base.source_files}}
@@ -210,7 +210,7 @@ def _assemble(directory: Path, spec: SweepSpec, options: SweepOptions, n_chunks:
     atomic_write_text(directory / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
 
 
-def _concatenate_parquet(paths: list[Path], destination: Path) -> int:
+def concatenate_parquet(paths: list[Path], destination: Path) -> int:
     """Stream ``paths`` into one Parquet file (temporary file, then rename); returns the number of failed runs."""
     failed = 0
     temporary = destination.with_name(f".{destination.name}.{os.getpid()}.tmp")

@@ -129,7 +129,7 @@ def design_values(spec: SweepSpec) -> np.ndarray:
     return np.column_stack([factor.transform(unit[:, index]) for index, factor in enumerate(spec.factors)])
 
 
-def _integer(display: str, key: str, value: object, lower: int, upper: int) -> int:
+def read_whole_number(display: str, key: str, value: object, lower: int, upper: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not lower <= value <= upper:
         raise InputError(display, key, value, f"a whole number from {lower:,} to {upper:,}")
     return value
@@ -202,7 +202,7 @@ def factor_from_data(display: str, key: str, data: object, target: Target,
         raise InputError(display, prefix, kinds, "exactly one of: range, values, " + ", ".join(DISTRIBUTION_KINDS))
     kind = kinds[0]
     lower, upper, what = bounds
-    levels = None if data.get("levels") is None else _integer(display, f"{prefix}.levels", data["levels"], 2, 1000)
+    levels = None if data.get("levels") is None else read_whole_number(display, f"{prefix}.levels", data["levels"], 2, 1000)
     if kind == "range":
         low, high = _number_list(display, f"{prefix}.range", data["range"], 2)
         if not low < high:
@@ -247,7 +247,7 @@ def _factors(display: str, data: object, base) -> tuple[Factor, ...]:
     return tuple(_factor(display, key, value, base) for key, value in data.items())
 
 
-def _design(display: str, data: object) -> tuple[str, int, int]:
+def read_design(display: str, data: object) -> tuple[str, int, int]:
     if not isinstance(data, dict):
         raise InputError(display, "design", data if data is not None else MISSING,
                          "a mapping {method: grid|lhs|sobol|montecarlo, n: runs, seed: integer}")
@@ -263,8 +263,8 @@ def _design(display: str, data: object) -> tuple[str, int, int]:
     if method not in DESIGNS:
         raise InputError(display, "design.method", method, f"one of: {', '.join(DESIGNS)}",
                          did_you_mean(method, DESIGNS))
-    n = _integer(display, "design.n", data["n"], 2 if method == "grid" else 1, MAXIMUM_RUNS)
-    seed = _integer(display, "design.seed", data["seed"], 0, 2**63 - 1)
+    n = read_whole_number(display, "design.n", data["n"], 2 if method == "grid" else 1, MAXIMUM_RUNS)
+    seed = read_whole_number(display, "design.seed", data["seed"], 0, 2**63 - 1)
     return method, n, seed
 
 
@@ -320,8 +320,8 @@ def load_sweep(path: str | Path) -> SweepSpec:
     if not isinstance(name, str) or not re.match(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", name):
         raise InputError(display, "name", name, "a name of letters, digits, '_', '-' and '.' (the output folder)")
     description = data.get("description") or ""
-    method, n, seed = _design(display, data.get("design"))
-    chunk = DEFAULT_CHUNK if data.get("chunk") is None else _integer(display, "chunk", data["chunk"], 1, 10**7)
+    method, n, seed = read_design(display, data.get("design"))
+    chunk = DEFAULT_CHUNK if data.get("chunk") is None else read_whole_number(display, "chunk", data["chunk"], 1, 10**7)
     spec = SweepSpec(name, str(description), display, base, method, n, seed, _factors(display, data.get("factors"), base),
                      _trajectories(display, data.get("trajectories")), chunk, _scheduler(display, data.get("dask")))
     if spec.n_runs > MAXIMUM_RUNS:
