@@ -189,23 +189,15 @@ def run_foreign_sweep(sweep: ForeignSweep, out: Path, chunk: int | None = None,
                       progress: Callable[[int, int], None] | None = None) -> Path:
     """Run (or resume) ``sweep`` into ``out/<name>/``; returns the folder."""
     from sim.outputs import atomic_write_bytes, atomic_write_text, build_manifest, file_sha256
-    from sim.sweep import chunk_path, concatenate_parquet, parquet_bytes, prepare_sweep_folder
+    from sim.sweep import chunk_path, concatenate_parquet, parquet_bytes, start_sweep_folder
 
     started = time.perf_counter()
     chunk = chunk or sweep.chunk
     directory = Path(out) / sweep.name
     state = {"fingerprint": sweep.fingerprint(), "chunk": chunk, "backend": "pysd", "trajectories": False,
              "targets": [], "n_runs": sweep.n_runs}
-    prepare_sweep_folder(directory, state)
     values = design_values(sweep)
-    experiments = directory / "experiments.parquet"
-    if not experiments.is_file():
-        frame = pd.DataFrame(values, columns=[factor.key for factor in sweep.factors])
-        frame.insert(0, "run", np.arange(values.shape[0], dtype=np.int64))
-        atomic_write_bytes(experiments, parquet_bytes(frame))
-    n_chunks = -(-values.shape[0] // chunk)
-    done = {index for index in range(n_chunks) if chunk_path(directory, index, "outcomes").is_file()}
-    runs_done = sum(min(chunk, values.shape[0] - index * chunk) for index in done)
+    n_chunks, done, runs_done = start_sweep_folder(directory, state, sweep.factors, values, chunk)
     if progress:
         progress(runs_done, values.shape[0])
     for index in range(n_chunks):

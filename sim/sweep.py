@@ -109,6 +109,25 @@ def prepare_sweep_folder(directory: Path, state: dict) -> None:
     atomic_write_text(state_path, json.dumps(state, indent=2) + "\n")
 
 
+def start_sweep_folder(directory: Path, state: dict, factors, values: np.ndarray,
+                       chunk: int) -> tuple[int, set[int], int]:
+    """Prepare (or resume) a sweep folder and write ``experiments.parquet`` once.
+
+    Returns the number of chunks, the indices of chunks already finished and the
+    number of runs they hold.
+    """
+    prepare_sweep_folder(directory, state)
+    experiments = directory / "experiments.parquet"
+    if not experiments.is_file():
+        frame = pd.DataFrame(values, columns=[factor.key for factor in factors])
+        frame.insert(0, "run", np.arange(values.shape[0], dtype=np.int64))
+        atomic_write_bytes(experiments, parquet_bytes(frame))
+    n_chunks = -(-values.shape[0] // chunk)
+    done = {index for index in range(n_chunks) if chunk_path(directory, index, "outcomes").is_file()}
+    runs_done = sum(min(chunk, values.shape[0] - index * chunk) for index in done)
+    return n_chunks, done, runs_done
+
+
 def chunk_path(directory: Path, index: int, kind: str) -> Path:
     return directory / "chunks" / f"{kind}-{index:06d}.{'nc' if kind == 'trajectories' else 'parquet'}"
 
@@ -159,19 +178,12 @@ def run_sweep(spec: SweepSpec, options: SweepOptions, progress: Progress | None 
     backend = resolve_backend(options.backend, spec.base.solver.method)
     targets = load_targets_for(options.targets)
     directory = Path(options.out) / spec.name
-    prepare_sweep_folder(directory, _state(spec, chunk, backend, options.trajectories, targets))
     values = design_values(spec)
-    experiments = directory / "experiments.parquet"
-    if not experiments.is_file():
-        frame = pd.DataFrame(values, columns=[factor.key for factor in spec.factors])
-        frame.insert(0, "run", np.arange(values.shape[0], dtype=np.int64))
-        atomic_write_bytes(experiments, parquet_bytes(frame))
-    n_chunks = -(-values.shape[0] // chunk)
-    done = {index for index in range(n_chunks) if chunk_path(directory, index, "outcomes").is_file()}
+    n_chunks, done, runs_done = start_sweep_folder(
+        directory, _state(spec, chunk, backend, options.trajectories, targets), spec.factors, values, chunk)
     plan = RunPlan(spec.base, spec.factors, backend, targets, spec.trajectories if options.trajectories else ())
     years, _ = whole_years(spec.base.output_times())
     columns = outcome_columns(years, targets, spec.base.region)
-    runs_done = sum(min(chunk, values.shape[0] - index * chunk) for index in done)
     if progress:
         progress(runs_done, values.shape[0])
     executor = make_executor(options.workers, options.scheduler or spec.scheduler)
