@@ -40,7 +40,7 @@ docs: $(STAMP_RUN)
 	$(BIN)/restrans describe levers --format markdown > docs/levers.md
 
 twin: $(STAMP_RUN)
-	$(BIN)/python -m sim.vensim_twin
+	$(BIN)/python -m restrans.sim.vensim.twin
 
 benchmark: $(STAMP_TEST)
 	$(BIN)/python benchmarks/bench_solvers.py

@@ -36,11 +36,11 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from sim import fast_solver  # noqa: E402
-from sim.simulate import Batch, integrate  # noqa: E402
-from sim.solver import solve  # noqa: E402
-from sim.sweep_runs import RunPlan, build_chunk  # noqa: E402
-from sim.sweep_spec import design_values, load_sweep  # noqa: E402
+from restrans.sim.engine import fast_solver  # noqa: E402
+from restrans.sim.engine.simulate import Batch, integrate  # noqa: E402
+from restrans.sim.engine.solver import solve  # noqa: E402
+from restrans.sim.ensembles.sweep_runs import RunPlan, build_chunk  # noqa: E402
+from restrans.sim.ensembles.sweep_spec import design_values, load_sweep  # noqa: E402
 
 SWEEP = ROOT / "scenarios" / "sweeps" / "retraining_lhs.yaml"
 BATCH_SIZES = (1, 100, 10_000, 100_000)
@@ -105,7 +105,7 @@ def solver_rows(quick: bool, full: bool) -> list[dict]:
 def solve_ivp_row() -> dict:
     """Per-run time of a Python loop of scipy solve_ivp (RK45, rtol = atol = 1e-6) over the same runs."""
     state, parameters, schedules, times, dt, base = _inputs(SOLVE_IVP_RUNS)
-    from model.system import derivatives
+    from restrans.model.system import derivatives
 
     def loop():
         for run in range(SOLVE_IVP_RUNS):
@@ -123,7 +123,7 @@ _CHILD = ("import atexit, sys\n"
           "status = sys.argv.pop(1)\n"
           "atexit.register(lambda: open(status, 'w').write(open('/proc/self/status').read()))\n"
           "sys.argv[0] = 'restrans'\n"
-          "from sim.cli import main\n"
+          "from restrans.sim.cli.commands import main\n"
           "main()\n")
 """``restrans`` in a child that writes its /proc status (VmHWM: peak resident memory) when it exits."""
 

@@ -29,10 +29,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from sim import engines  # noqa: E402
-from sim.scenario import load_scenario  # noqa: E402
-from sim.schedules import LeverSchedules, constant  # noqa: E402
-from sim.simulate import Batch, build_batch, integrate  # noqa: E402
+from restrans.sim.engine import engines  # noqa: E402
+from restrans.sim.scenario.scenario import load_scenario  # noqa: E402
+from restrans.sim.scenario.schedules import LeverSchedules, constant  # noqa: E402
+from restrans.sim.engine.simulate import Batch, build_batch, integrate  # noqa: E402
 
 BATCH_RUNS = 10_000
 PYSD_SAMPLE_RUNS = 24

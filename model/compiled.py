@@ -2,13 +2,13 @@
 
 Optional: needs ``numba`` (``pip install restrans[fast]``); :data:`AVAILABLE`
 says whether it is importable (``RESTRANS_NUMBA=0`` switches it off). The
-per-run equations are in :mod:`model.compiled_equations`: the sector functions
+per-run equations are in :mod:`restrans.model.compiled_equations`: the sector functions
 compiled as they are, wired expression for expression as in
-:mod:`model.system`, so the results equal the numpy path to rounding (a test
+:mod:`restrans.model.system`, so the results equal the numpy path to rounding (a test
 checks every auxiliary and derivative to 1e-12 relative over the declared
 bounds; all but the policy-cost sums are bit-identical).
 
-Shapes as in :mod:`model.system`: state ``(n_stocks, n_runs)``, parameters
+Shapes as in :mod:`restrans.model.system`: state ``(n_stocks, n_runs)``, parameters
 ``(n_parameters, n_runs)``, levers ``(n_levers, n_runs)``, all float64.
 """
 from __future__ import annotations
@@ -20,9 +20,9 @@ from pathlib import Path
 
 import numpy as np
 
-from model.compiled_equations import (AVAILABLE, N_AUXILIARIES, AuxiliaryIndex, _interpolate,  # noqa: F401
+from restrans.model.compiled_equations import (AVAILABLE, N_AUXILIARIES, AuxiliaryIndex, _interpolate,  # noqa: F401
                                       numba, run_auxiliaries, run_derivatives, run_rates)
-from model.variables import AUXILIARIES
+from restrans.model.variables import AUXILIARIES
 
 
 # --- batches ------------------------------------------------------------------------------------------------------
@@ -108,14 +108,14 @@ def _require() -> None:
 
 
 def derivatives(time, state, parameters, levers, out=None, threads: int = 1):
-    """Rate of change of every stock, like :func:`model.system.derivatives`, compiled.
+    """Rate of change of every stock, like :func:`restrans.model.system.derivatives`, compiled.
 
     Parameters
     ----------
     time : float
         Model time (yr), unused: levers carry all time dependence.
     state, parameters, levers : ndarray, shape (n_stocks | n_parameters | n_levers, n_runs)
-        As for :func:`model.system.derivatives`, float64.
+        As for :func:`restrans.model.system.derivatives`, float64.
     out : ndarray, optional
         Float64 array shaped like ``state`` to write the rates into.
     threads : int
@@ -145,7 +145,7 @@ def auxiliary_array(state, parameters, levers, threads: int = 1) -> np.ndarray:
     """Every auxiliary as one array (n_auxiliaries, ...) in :class:`AuxiliaryIndex` order.
 
     ``state`` (n_stocks, ...) with any trailing shape; ``parameters`` and
-    ``levers`` broadcast against it. Units as in :data:`model.variables.AUXILIARIES`.
+    ``levers`` broadcast against it. Units as in :data:`restrans.model.variables.AUXILIARIES`.
     """
     _require()
     state = np.asarray(state, dtype=np.float64)
@@ -161,6 +161,6 @@ def auxiliary_array(state, parameters, levers, threads: int = 1) -> np.ndarray:
 
 
 def auxiliaries(state, parameters, levers, threads: int = 1) -> dict:
-    """Every flow and auxiliary by name, like :func:`model.system.auxiliaries`, compiled."""
+    """Every flow and auxiliary by name, like :func:`restrans.model.system.auxiliaries`, compiled."""
     values = auxiliary_array(state, parameters, levers, threads)
     return {name: values[index] for index, name in enumerate(AUXILIARIES)}

@@ -1,15 +1,15 @@
-"""The equations of :mod:`model.system` for one run, compiled with numba (used through :mod:`model.compiled`).
+"""The equations of :mod:`restrans.model.system` for one run, compiled with numba (used through :mod:`restrans.model.compiled`).
 
 Optional: needs ``numba`` (``pip install restrans[fast]``); :data:`AVAILABLE`
 says whether it is importable. The sector functions are not rewritten: each is
-the function of its sector module (``model.resources`` …), compiled as it is
-by :mod:`model.compiled_sectors` and imported from there by name. Only the wiring of :mod:`model.system` is repeated here, expression for
+the function of its sector module (``restrans.model.resources`` …), compiled as it is
+by :mod:`restrans.model.compiled_sectors` and imported from there by name. Only the wiring of :mod:`restrans.model.system` is repeated here, expression for
 expression in the same order, so the results equal the numpy path to rounding
 (a test checks every auxiliary and derivative to 1e-12 relative over the
-declared bounds). A change to :mod:`model.system` must be repeated here; that
+declared bounds). A change to :mod:`restrans.model.system` must be repeated here; that
 test fails until it is.
 
-Shapes as in :mod:`model.system`: state ``(n_stocks, n_runs)``, parameters
+Shapes as in :mod:`restrans.model.system`: state ``(n_stocks, n_runs)``, parameters
 ``(n_parameters, n_runs)``, levers ``(n_levers, n_runs)``, all float64.
 """
 from __future__ import annotations
@@ -18,11 +18,11 @@ from enum import IntEnum
 
 import numpy as np
 
-from model.levers import LEVERS, LeverIndex
-from model.parameters import ParameterIndex
-from model.stocks import StockIndex
-from model.variables import AUXILIARIES
-from model.compiled_sectors import (  # the compiled sector functions the wiring below calls
+from restrans.model.levers import LEVERS, LeverIndex
+from restrans.model.parameters import ParameterIndex
+from restrans.model.stocks import StockIndex
+from restrans.model.variables import AUXILIARIES
+from restrans.model.compiled_sectors import (  # the compiled sector functions the wiring below calls
     resources_effective_price, resources_recovery_rate, resources_capacity_utilisation, resources_extraction,
     resources_mining_margin, resources_capacity_reserve_life, resources_discovery, resources_regrowth,
     resources_capacity_investment, ecology_green_share, ecology_subsidence_creation, ecology_land_disturbance,
@@ -35,7 +35,7 @@ from model.compiled_sectors import (  # the compiled sector functions the wiring
     labour_service_labour_demand, labour_migration_attractiveness, labour_income_per_capita,
     labour_hires_from_pool, fiscal_local_revenue, fiscal_public_service_index, fiscal_fiscal_self_sufficiency,
     fiscal_restoration_levy_income, fiscal_unemployment_benefits)
-from model.compiled_sectors import AVAILABLE, _interpolate, numba  # noqa: F401 - re-exported for model.compiled
+from restrans.model.compiled_sectors import AVAILABLE, _interpolate, numba  # noqa: F401 - re-exported for restrans.model.compiled
 
 AuxiliaryIndex = IntEnum("AuxiliaryIndex", list(AUXILIARIES), start=0)
 """Row of each auxiliary in the array :func:`auxiliary_array` returns."""
@@ -44,10 +44,10 @@ N_AUXILIARIES: int = len(AUXILIARIES)
 N_LEVERS: int = len(LEVERS)
 _COST_PER_UNIT = np.array([lever.cost_per_unit for lever in LEVERS])
 _CENTRAL_SHARE = np.array([lever.central_share for lever in LEVERS])
-_CENTRAL_COST = _COST_PER_UNIT * _CENTRAL_SHARE  # bn CNY/yr per lever unit, as in model.system._fiscal
+_CENTRAL_COST = _COST_PER_UNIT * _CENTRAL_SHARE  # bn CNY/yr per lever unit, as in restrans.model.system._fiscal
 _LOCAL_COST = _COST_PER_UNIT * (1.0 - _CENTRAL_SHARE)
-_ATTRACTIVENESS_LIMIT = 3.0  # as model.system
-_SHARED_COST_CENTRAL_SHARE = 0.5  # as model.system
+_ATTRACTIVENESS_LIMIT = 3.0  # as restrans.model.system
+_SHARED_COST_CENTRAL_SHARE = 0.5  # as restrans.model.system
 
 
 if AVAILABLE:
@@ -59,7 +59,7 @@ else:  # pragma: no cover - without numba the kernel functions below are plain (
 S, P, V, A = StockIndex, ParameterIndex, LeverIndex, AuxiliaryIndex
 
 
-# --- one run: the wiring of model.system, expression for expression ----------------------------------------------
+# --- one run: the wiring of restrans.model.system, expression for expression ----------------------------------------------
 # ``s``, ``p``, ``lv``: one run's stocks, parameters and levers (1-D); ``a``: its auxiliaries (written).
 
 
@@ -122,7 +122,7 @@ def _ecology(s, p, lv, a):
 
 @_jit
 def _successor_output(s, p, lv, a):
-    """Productivity, input use, potential outputs, labour fill: first half of model.system._economy."""
+    """Productivity, input use, potential outputs, labour fill: first half of restrans.model.system._economy."""
     productivity_multiplier = economy_knowledge_effect(s[S.knowledge], p[P.knowledge_reference],
                                                        p[P.knowledge_elasticity]) * s[S.technology_index]
     input_use = economy_processing_input_use(a[A.extraction], lv[V.deep_processing_share], s[S.processing_capital],
@@ -201,7 +201,7 @@ def _labour_market(s, p, lv, a):
 
 @_jit
 def _hiring(s, p, lv, a, mining_vacancies, successor_vacancies, service_vacancies):
-    """Hires and separations: second half of model.system._labour_market."""
+    """Hires and separations: second half of restrans.model.system._labour_market."""
     mining_from_laid_off = labour_hires_from_pool(mining_vacancies, s[S.laid_off_miners], p[P.job_search_time])
     successor_from_retrained = labour_hires_from_pool(successor_vacancies, s[S.retrained_job_seekers],
                                                       p[P.job_search_time])
@@ -259,7 +259,7 @@ def _fiscal(s, p, lv, a):
                                  + lv[V.public_service_investment]
                                  + lv[V.central_budget_investment] * (1.0 - p[P.subsidence_investment_share]))
     linear_central, linear_local = 0.0, 0.0
-    # np.tensordot in model.system: the same sum, maybe in another order. The cost arrays are numba constants:
+    # np.tensordot in restrans.model.system: the same sum, maybe in another order. The cost arrays are numba constants:
     # the loop unrolls and the levers without a cost drop out (adding 0 * value changes no bit of the sum).
     for lever in range(N_LEVERS):
         if _CENTRAL_COST[lever] != 0.0:
@@ -296,7 +296,7 @@ def run_auxiliaries(s, p, lv, a):
 
 @_jit
 def run_rates(s, p, lv, a, r):
-    """Net rate of change of each stock of one run, written into ``r``: model.system._stock_rates."""
+    """Net rate of change of each stock of one run, written into ``r``: restrans.model.system._stock_rates."""
     out_rate, labour_entry_share = a[A.out_migration_rate], p[P.in_migrant_labour_share]
     r[S.undiscovered_resource] = -a[A.discovery]
     r[S.proven_reserves] = a[A.discovery] + a[A.regrowth] - a[A.depletion] - a[A.sterilisation]

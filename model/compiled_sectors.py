@@ -1,6 +1,6 @@
-"""The sector functions of :mod:`model`, compiled with numba for :mod:`model.compiled_equations`.
+"""The sector functions of :mod:`model`, compiled with numba for :mod:`restrans.model.compiled_equations`.
 
-Each function of a sector module (``model.resources`` …) is compiled as it is,
+Each function of a sector module (``restrans.model.resources`` …) is compiled as it is,
 with its helpers (``saturation``, ``saturating_minimum``, ``evaluate_lookup``)
 replaced by compiled scalar versions that give the same bits. Every compiled
 function is bound to an explicit module name ``<sector>_<function>``; without
@@ -14,7 +14,7 @@ import types
 
 import numpy as np
 
-from model import ecology, economy, fiscal, functions, labour, lookups, resources
+from restrans.model import ecology, economy, fiscal, functions, labour, lookups, resources
 
 try:  # optional dependency (the "fast" extra)
     import numba
@@ -81,7 +81,7 @@ def _interpolate(x, x_points, y_points):
 
 
 def _saturation_scalar(ratio):
-    """:func:`model.functions.saturation` for one number, skipping ``exp`` where the result is exactly 1.0.
+    """:func:`restrans.model.functions.saturation` for one number, skipping ``exp`` where the result is exactly 1.0.
 
     ``1 - exp(-min(ratio, 40))`` is exactly 1.0 in double precision from ratio 40 on
     (``exp(-40) < 2**-54``), so the branch gives the same bits and saves the call.

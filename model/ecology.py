@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.functions import saturating_minimum
+from restrans.model.functions import saturating_minimum
 
 
 def green_share(green_capacity, mining_capacity):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.functions import saturation
+from restrans.model.functions import saturation
 
 
 def mining_output_value(extraction, price):

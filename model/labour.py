@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.functions import saturating_minimum
+from restrans.model.functions import saturating_minimum
 
 
 def hires_from_pool(vacancy_rate, pool, job_search_time):

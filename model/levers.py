@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from enum import IntEnum
 
-from model.metadata import Lever
+from restrans.model.metadata import Lever
 
 _A = "ASSUMPTION: "
 _DF = "domain-facts: "

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.metadata import Lookup
+from restrans.model.metadata import Lookup
 
 RESERVE_LIFE_INVESTMENT_EFFECT = Lookup(
     name="reserve_life_investment_effect",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from enum import IntEnum
 
-from model.metadata import Parameter
+from restrans.model.metadata import Parameter
 
 _A = "ASSUMPTION: "
 _DF = "domain-facts: "

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.functions import saturation
+from restrans.model.functions import saturation
 
-from model.lookups import RESERVE_LIFE_INVESTMENT_EFFECT, evaluate_lookup
+from restrans.model.lookups import RESERVE_LIFE_INVESTMENT_EFFECT, evaluate_lookup
 
 
 def recovery_rate(base_recovery_rate, maximum_recovery_rate, recovery_improvement):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from enum import IntEnum
 
-from model.metadata import Stock
+from restrans.model.metadata import Stock
 
 _A = "ASSUMPTION: "
 

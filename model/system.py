@@ -2,7 +2,7 @@
 
 ``auxiliaries(state, parameters, levers)`` returns every flow and auxiliary as
 a named array; ``derivatives(time, state, parameters, levers)`` the rate of
-change of every stock in :data:`model.stocks.STOCKS` order. Shapes: state
+change of every stock in :data:`restrans.model.stocks.STOCKS` order. Shapes: state
 ``(n_stocks, n_runs)``, parameters ``(n_parameters, n_runs)``, levers
 ``(n_levers, n_runs)`` (already evaluated at ``time``); any trailing shape that
 broadcasts works, so the same code re-evaluates auxiliaries over time x runs.
@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from model import ecology, economy, fiscal, labour, resources
-from model.levers import LEVERS, LeverIndex
-from model.parameters import ParameterIndex
-from model.stocks import STOCKS, StockIndex
+from restrans.model import ecology, economy, fiscal, labour, resources
+from restrans.model.levers import LEVERS, LeverIndex
+from restrans.model.parameters import ParameterIndex
+from restrans.model.stocks import STOCKS, StockIndex
 
 _COST_PER_UNIT = np.array([lever.cost_per_unit for lever in LEVERS])
 _CENTRAL_SHARE = np.array([lever.central_share for lever in LEVERS])
@@ -239,17 +239,17 @@ def auxiliaries(state, parameters, levers):
     Parameters
     ----------
     state : ndarray, shape (n_stocks, ...)
-        Stocks in :data:`model.stocks.STOCKS` order and units.
+        Stocks in :data:`restrans.model.stocks.STOCKS` order and units.
     parameters : ndarray, shape (n_parameters, ...)
-        Parameters in :data:`model.parameters.PARAMETERS` order and units.
+        Parameters in :data:`restrans.model.parameters.PARAMETERS` order and units.
     levers : ndarray, shape (n_levers, ...)
-        Lever values at the time of ``state``, in :data:`model.levers.LEVERS` order.
+        Lever values at the time of ``state``, in :data:`restrans.model.levers.LEVERS` order.
 
     Returns
     -------
     dict of str to ndarray
         Each flow (per year) and auxiliary, shaped like one row of ``state``;
-        units in :data:`model.variables.VARIABLES`.
+        units in :data:`restrans.model.variables.VARIABLES`.
     """
     s = _Named(state, StockIndex.__members__)
     p = _Named(parameters, ParameterIndex.__members__)
@@ -329,7 +329,7 @@ def derivatives(time, state, parameters, levers):
     Returns
     -------
     ndarray, shape like ``state``
-        d(stock)/dt in the stock's unit per year, in :data:`model.stocks.STOCKS` order.
+        d(stock)/dt in the stock's unit per year, in :data:`restrans.model.stocks.STOCKS` order.
     """
     a = auxiliaries(state, parameters, levers)
     rates = _stock_rates(_Named(state, StockIndex.__members__), _Named(parameters, ParameterIndex.__members__),

@@ -1,6 +1,6 @@
-"""Unit and doc of every auxiliary and flow returned by :func:`model.system.auxiliaries`.
+"""Unit and doc of every auxiliary and flow returned by :func:`restrans.model.system.auxiliaries`.
 
-Stocks are declared in :mod:`model.stocks`; a test checks that this table and
+Stocks are declared in :mod:`restrans.model.stocks`; a test checks that this table and
 the auxiliaries returned by the model name exactly the same variables.
 """
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""``python -m sim`` runs the restrans command."""
-from sim.cli import main
+"""``python -m restrans.sim`` runs the restrans command."""
+from restrans.sim.cli.commands import main
 
 main()

@@ -6,9 +6,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from model.levers import LEVERS
-from model.parameters import PARAMETERS
-from model.stocks import STOCKS
+from restrans.model.levers import LEVERS
+from restrans.model.parameters import PARAMETERS
+from restrans.model.stocks import STOCKS
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"

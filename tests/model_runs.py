@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.parameters import PARAMETERS
-from model.stocks import STOCK_NAMES
-from model.system import auxiliaries, derivatives
-from sim.solver import solve
+from restrans.model.parameters import PARAMETERS
+from restrans.model.stocks import STOCK_NAMES
+from restrans.model.system import auxiliaries, derivatives
+from restrans.sim.engine.solver import solve
 
 
 def run_arrays(state, parameters, levers, years=10.0, dt=1.0 / 16.0, method="euler", saveper=None):

@@ -4,12 +4,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model.levers import LEVERS, LeverIndex
-from sim.budget import (RELATIVE_TOLERANCE, BudgetJob, batch_with_schedules, final_costs, fit_budgets,
+from restrans.model.levers import LEVERS, LeverIndex
+from restrans.sim.compare.budget import (RELATIVE_TOLERANCE, BudgetJob, batch_with_schedules, final_costs, fit_budgets,
                         maximum_factor, reference_scenario, scale_schedule, value_before)
-from sim.errors import InputError
-from sim.scenario import load_scenario
-from sim.schedules import constant, ramp, step, table
+from restrans.sim.scenario.errors import InputError
+from restrans.sim.scenario.scenario import load_scenario
+from restrans.sim.scenario.schedules import constant, ramp, step, table
 from tests.conftest import SCENARIOS
 
 TIMES = np.linspace(2020.0, 2040.0, 401)

@@ -7,11 +7,11 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from model.indicators import INDICATORS
-from model.levers import LEVERS
-from model.parameters import PARAMETERS
-from model.stocks import STOCKS
-from sim.cli import app
+from restrans.model.indicators import INDICATORS
+from restrans.model.levers import LEVERS
+from restrans.model.parameters import PARAMETERS
+from restrans.model.stocks import STOCKS
+from restrans.sim.cli.commands import app
 from tests.conftest import DATA, ROOT, SCENARIOS
 from tests.test_scenario import BAD_FILES, expectation
 

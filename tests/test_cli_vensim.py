@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from sim.cli import app
-from sim.scenario import load_scenario
-from sim.vensim_twin import read_cin, scenario_values, write_cin, write_mdl
+from restrans.sim.cli.commands import app
+from restrans.sim.scenario.scenario import load_scenario
+from restrans.sim.vensim.twin import read_cin, scenario_values, write_cin, write_mdl
 from tests.conftest import DATA, SCENARIOS
 
 runner = CliRunner()
@@ -74,7 +74,7 @@ def test_export_bad_scenario_exits_2_and_writes_nothing(tmp_path):
 
 
 def test_compare_with_pysd_engine_gives_the_native_comparison(pysd_cache):
-    from sim.compare import run_comparison
+    from restrans.sim.compare.comparison import run_comparison
 
     files = (SCENARIOS / "baseline.yaml", SCHEDULES)
     native, twin = (run_comparison(files, engine=engine) for engine in ("native", "pysd"))

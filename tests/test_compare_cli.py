@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from sim.budget import RELATIVE_TOLERANCE
-from sim.cli import app
+from restrans.sim.compare.budget import RELATIVE_TOLERANCE
+from restrans.sim.cli.commands import app
 from tests.conftest import DATA, REGIONS, SCENARIOS
 
 runner = CliRunner()

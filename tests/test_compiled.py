@@ -4,11 +4,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model import compiled, system
-from model.lookups import RESERVE_LIFE_INVESTMENT_EFFECT
-from model.stocks import STOCKS
-from sim.scenario import load_scenario
-from sim.simulate import build_batch, integrate
+from restrans.model import compiled, system
+from restrans.model.lookups import RESERVE_LIFE_INVESTMENT_EFFECT
+from restrans.model.stocks import STOCKS
+from restrans.sim.scenario.scenario import load_scenario
+from restrans.sim.engine.simulate import build_batch, integrate
 from tests.conftest import SCENARIOS, default_arrays
 from tests.model_runs import random_parameters
 
@@ -67,7 +67,7 @@ def test_scalar_interpolation_gives_numpys_bits():
 
 @pytest.mark.parametrize("method", ["euler", "rk4"])
 def test_compiled_solver_equals_the_numpy_solver_with_schedules(method):
-    from sim import fast_solver
+    from restrans.sim.engine import fast_solver
 
     scenarios = [load_scenario(SCENARIOS / "retraining_programme.yaml"), load_scenario(SCENARIOS / "baseline.yaml"),
                  load_scenario(SCENARIOS / "livelihood_first.yaml")]
@@ -79,7 +79,7 @@ def test_compiled_solver_equals_the_numpy_solver_with_schedules(method):
 
 
 def test_a_non_finite_run_is_nan_from_its_failure_on_and_the_others_complete():
-    from sim import fast_solver
+    from restrans.sim.engine import fast_solver
 
     batch = build_batch([load_scenario(SCENARIOS / "baseline.yaml")] * 3)
     parameters = batch.parameters.copy()

@@ -4,12 +4,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model.levers import LEVERS, OUTSIDE_BOUNDARY, SEED_SECTIONS
-from model.lookups import LOOKUPS
-from model.parameters import PARAMETERS
-from model.stocks import STOCKS
-from model.system import auxiliaries
-from model.variables import AUXILIARIES
+from restrans.model.levers import LEVERS, OUTSIDE_BOUNDARY, SEED_SECTIONS
+from restrans.model.lookups import LOOKUPS
+from restrans.model.parameters import PARAMETERS
+from restrans.model.stocks import STOCKS
+from restrans.model.system import auxiliaries
+from restrans.model.variables import AUXILIARIES
 from tests.conftest import default_arrays
 
 

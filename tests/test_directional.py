@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.compare import trapezoid
-from sim.scenario import load_scenario
-from sim.simulate import simulate
+from restrans.sim.compare.comparison import trapezoid
+from restrans.sim.scenario.scenario import load_scenario
+from restrans.sim.engine.simulate import simulate
 from tests.conftest import SCENARIOS
 
 

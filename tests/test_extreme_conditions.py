@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.levers import LeverIndex
-from model.parameters import ParameterIndex
-from model.stocks import StockIndex
+from restrans.model.levers import LeverIndex
+from restrans.model.parameters import ParameterIndex
+from restrans.model.stocks import StockIndex
 from tests.conftest import default_arrays
 from tests.model_runs import auxiliaries_over_time, run_arrays, stock
 

@@ -14,9 +14,9 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from sim.cli import app
-from sim.errors import InputError
-from sim.foreign import (ForeignModel, load_foreign_scenario, output_times, run_foreign, run_foreign_batch,
+from restrans.sim.cli.commands import app
+from restrans.sim.scenario.errors import InputError
+from restrans.sim.vensim.foreign import (ForeignModel, load_foreign_scenario, output_times, run_foreign, run_foreign_batch,
                           run_settings)
 from tests.conftest import DATA
 

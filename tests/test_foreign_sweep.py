@@ -8,11 +8,11 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from sim.cli import app
-from sim.errors import InputError
-from sim.foreign import ForeignModel, run_foreign
-from sim.foreign_sweep import load_foreign_sweep, outcome_columns, run_foreign_sweep, sample_of
-from sim.sweep_spec import design_values
+from restrans.sim.cli.commands import app
+from restrans.sim.scenario.errors import InputError
+from restrans.sim.vensim.foreign import ForeignModel, run_foreign
+from restrans.sim.vensim.foreign_sweep import load_foreign_sweep, outcome_columns, run_foreign_sweep, sample_of
+from restrans.sim.ensembles.sweep_spec import design_values
 from tests.conftest import DATA
 
 FOREIGN = DATA / "foreign"

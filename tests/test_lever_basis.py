@@ -4,11 +4,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model.levers import LeverIndex
-from sim.errors import InputError
-from sim.regions import load_region
-from sim.scenario import load_scenario, scenario_hash
-from sim.simulate import build_batch
+from restrans.model.levers import LeverIndex
+from restrans.sim.scenario.errors import InputError
+from restrans.sim.scenario.regions import load_region
+from restrans.sim.scenario.scenario import load_scenario, scenario_hash
+from restrans.sim.engine.simulate import build_batch
 from tests.conftest import SCENARIOS
 
 

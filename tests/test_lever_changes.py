@@ -6,9 +6,9 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 
-from sim.compare import RunSpec, fiscal_notes, load_runs
-from sim.lever_changes import LEVER_COLUMNS, cut_levers, cut_notes, describe_schedule, lever_changes
-from sim.schedules import constant, ramp
+from restrans.sim.compare.comparison import RunSpec, fiscal_notes, load_runs
+from restrans.sim.compare.lever_changes import LEVER_COLUMNS, cut_levers, cut_notes, describe_schedule, lever_changes
+from restrans.sim.scenario.schedules import constant, ramp
 from tests.conftest import SCENARIOS
 
 

@@ -11,12 +11,12 @@ import re
 import numpy as np
 import pytest
 
-from model.indicators import INDICATORS
-from model.levers import LEVER_NAMES, LEVERS
-from sim.compare import POLICY_MIXES
-from sim.errors import read_yaml_mapping
-from sim.scenario import load_scenario
-from sim.simulate import run_inputs, simulate
+from restrans.model.indicators import INDICATORS
+from restrans.model.levers import LEVER_NAMES, LEVERS
+from restrans.sim.compare.comparison import POLICY_MIXES
+from restrans.sim.scenario.errors import read_yaml_mapping
+from restrans.sim.scenario.scenario import load_scenario
+from restrans.sim.engine.simulate import run_inputs, simulate
 from tests.conftest import REGIONS, SCENARIOS
 
 HOME_REGION = "coal_declining"

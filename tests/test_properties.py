@@ -9,8 +9,8 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from model.parameters import ParameterIndex
-from model.stocks import STOCK_NAMES
+from restrans.model.parameters import ParameterIndex
+from restrans.model.stocks import STOCK_NAMES
 from tests.conftest import default_arrays
 from tests.model_runs import auxiliaries_over_time, random_parameters, run_arrays, stock
 

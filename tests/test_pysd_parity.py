@@ -16,11 +16,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model.stocks import STOCKS
-from model.variables import AUXILIARIES
-from sim import engines
-from sim.scenario import load_scenario
-from sim.simulate import build_batch, simulate_batch
+from restrans.model.stocks import STOCKS
+from restrans.model.variables import AUXILIARIES
+from restrans.sim.engine import engines
+from restrans.sim.scenario.scenario import load_scenario
+from restrans.sim.engine.simulate import build_batch, simulate_batch
 from tests.conftest import DATA, REGIONS, SCENARIOS
 
 RELATIVE_TOLERANCE = 1e-9

@@ -7,11 +7,11 @@ import re
 import pandas as pd
 import pytest
 
-from model.indicators import INDICATORS
-from sim.compare import run_comparison
-from sim.compare_outputs import REPORT, SUMMARY, write_comparison
-from sim.compare_plots import display
-from sim.report import COST_COLUMNS, KEY_ASSUMPTIONS
+from restrans.model.indicators import INDICATORS
+from restrans.sim.compare.comparison import run_comparison
+from restrans.sim.report.compare_outputs import REPORT, SUMMARY, write_comparison
+from restrans.sim.report.compare_plots import display
+from restrans.sim.report.report import COST_COLUMNS, KEY_ASSUMPTIONS
 from tests.conftest import SCENARIOS
 
 SCENARIO_NAMES = ("baseline", "green_restoration", "livelihood_first")

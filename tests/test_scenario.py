@@ -20,11 +20,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model.levers import LEVERS
-from model.parameters import PARAMETERS
-from sim.errors import InputError, did_you_mean
-from sim.regions import REGIONS_DIRECTORY, available_regions, load_region
-from sim.scenario import Scenario, load_scenario, parse_assignment, scenario_hash
+from restrans.model.levers import LEVERS
+from restrans.model.parameters import PARAMETERS
+from restrans.sim.scenario.errors import InputError, did_you_mean
+from restrans.sim.scenario.regions import REGIONS_DIRECTORY, available_regions, load_region
+from restrans.sim.scenario.scenario import Scenario, load_scenario, parse_assignment, scenario_hash
 
 DATA = Path(__file__).parent / "data"
 GOOD = DATA / "good"

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.levers import LEVERS, LeverIndex
-from sim import schedules as schedule_functions
-from sim.schedule_rows import _evaluate_many, kernel_tables, replace_lever
-from sim.schedules import LeverSchedules
+from restrans.model.levers import LEVERS, LeverIndex
+from restrans.sim.scenario import schedules as schedule_functions
+from restrans.sim.engine.schedule_rows import _evaluate_many, kernel_tables, replace_lever
+from restrans.sim.scenario.schedules import LeverSchedules
 
 
 def _base(n_runs: int) -> LeverSchedules:

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.schedules import LeverSchedules, PiecewiseLinear, constant, pulse, ramp, step, table
+from restrans.sim.scenario.schedules import LeverSchedules, PiecewiseLinear, constant, pulse, ramp, step, table
 
 EXACT = 0.0  # tolerance for values that must be reproduced exactly
 CLOSE = 1e-12  # relative tolerance for interpolated values checked against hand arithmetic

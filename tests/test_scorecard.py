@@ -7,10 +7,10 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from model.indicators import INDICATORS
-from sim.errors import InputError
-from sim.scorecard import judge, margins, ranking_frame, scorecard_frame, shortfall
-from sim.targets import Target, load_targets
+from restrans.model.indicators import INDICATORS
+from restrans.sim.scenario.errors import InputError
+from restrans.sim.compare.scorecard import judge, margins, ranking_frame, scorecard_frame, shortfall
+from restrans.sim.compare.targets import Target, load_targets
 from tests.conftest import DATA, REGIONS, SCENARIOS
 
 BAD_TARGETS = sorted((DATA / "bad_targets").glob("*.yaml"))

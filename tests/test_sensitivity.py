@@ -4,9 +4,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.factors import Factor, Target
-from sim.sensitivity import run_model_sensitivity, sensitivity_indices
-from sim.sweep_spec import load_sweep
+from restrans.sim.ensembles.factors import Factor, Target
+from restrans.sim.ensembles.sensitivity import run_model_sensitivity, sensitivity_indices
+from restrans.sim.ensembles.sweep_spec import load_sweep
 from tests.conftest import DATA
 
 pytest.importorskip("SALib")

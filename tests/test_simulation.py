@@ -6,14 +6,14 @@ import shutil
 import numpy as np
 import pytest
 
-from model.indicators import INDICATORS
-from model.levers import LEVERS, LeverIndex
-from model.parameters import PARAMETERS
-from model.stocks import STOCKS
-from sim.calibration import CALIBRATED_PARAMETERS, calibrated_values, write_calibration
-from sim.regions import REGIONS_DIRECTORY, available_regions, load_region
-from sim.scenario import load_scenario
-from sim.simulate import simulate
+from restrans.model.indicators import INDICATORS
+from restrans.model.levers import LEVERS, LeverIndex
+from restrans.model.parameters import PARAMETERS
+from restrans.model.stocks import STOCKS
+from restrans.sim.engine.calibration import CALIBRATED_PARAMETERS, calibrated_values, write_calibration
+from restrans.sim.scenario.regions import REGIONS_DIRECTORY, available_regions, load_region
+from restrans.sim.scenario.scenario import load_scenario
+from restrans.sim.engine.simulate import simulate
 from tests.conftest import REGIONS, SCENARIOS
 
 BASELINE = SCENARIOS / "baseline.yaml"

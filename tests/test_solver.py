@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy.linalg import expm
 
-from sim.solver import ADAPTIVE_METHODS, METHODS, SolverError, solve
+from restrans.sim.engine.solver import ADAPTIVE_METHODS, METHODS, SolverError, solve
 
 START, END, DT = 0.0, 5.0, 0.0625
 OUTPUT_TIMES = np.arange(0.0, 5.0 + 0.125, 0.25)  # exact binary fractions, 21 times

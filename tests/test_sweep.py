@@ -13,13 +13,13 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from model.indicators import INDICATORS
-from sim.cli import app
-from sim.scenario_fields import LeverSchedule
-from sim.simulate import simulate
-from sim.sweep import SweepOptions, run_sweep
-from sim.sweep_runs import ChunkTask, RunPlan, resolve_backend, run_chunk
-from sim.sweep_spec import design_values, load_sweep
+from restrans.model.indicators import INDICATORS
+from restrans.sim.cli.commands import app
+from restrans.sim.scenario.scenario_fields import LeverSchedule
+from restrans.sim.engine.simulate import simulate
+from restrans.sim.ensembles.sweep import SweepOptions, run_sweep
+from restrans.sim.ensembles.sweep_runs import ChunkTask, RunPlan, resolve_backend, run_chunk
+from restrans.sim.ensembles.sweep_spec import design_values, load_sweep
 from tests.conftest import DATA, ROOT, SCENARIOS
 
 SMALL = DATA / "sweeps" / "small_lhs.yaml"
@@ -147,7 +147,7 @@ def test_a_killed_sweep_resumes_to_the_same_bytes(tmp_path):
 def test_resuming_with_other_options_is_refused(tmp_path):
     spec = dataclasses.replace(load_sweep(SMALL), n=8)
     run_sweep(spec, SweepOptions(out=tmp_path, chunk=4))
-    from sim.errors import InputError
+    from restrans.sim.scenario.errors import InputError
 
     with pytest.raises(InputError, match="chunk"):
         run_sweep(spec, SweepOptions(out=tmp_path, chunk=3))

@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim.errors import InputError
-from sim.sweep_spec import design_values, load_sweep
+from restrans.sim.scenario.errors import InputError
+from restrans.sim.ensembles.sweep_spec import design_values, load_sweep
 from tests.conftest import DATA, ROOT
 
 SMALL = DATA / "sweeps" / "small_lhs.yaml"

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 from typer.testing import CliRunner
 
-from sim.cli import app
+from restrans.sim.cli.commands import app
 from tests.conftest import DATA
 
 runner = CliRunner()

@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from sim.cli import app
-from sim.errors import InputError
-from sim.uncertainty import run_uncertainty
+from restrans.sim.cli.commands import app
+from restrans.sim.scenario.errors import InputError
+from restrans.sim.ensembles.uncertainty import run_uncertainty
 from tests.conftest import DATA, SCENARIOS
 
 SCENARIO_FILES = [DATA / "sweeps" / "uncertain_a.yaml", DATA / "sweeps" / "uncertain_b.yaml"]

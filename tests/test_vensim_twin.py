@@ -9,16 +9,17 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model.levers import LEVER_NAMES, LEVERS
-from model.lookups import LOOKUPS
-from model.parameters import PARAMETERS
-from model.stocks import STOCKS
-from model.variables import AUXILIARIES
-from model.vensim.equations import MODULE_CONSTANTS, SECTIONS, STOCK_RATES
-from sim import pysd_engine, schedules
-from sim.scenario import load_scenario
-from sim.simulate import simulate
-from sim.vensim_twin import (TWIN_PATH, costed_levers, default_values, lookup_points, number, read_cin,
+from restrans.model.levers import LEVER_NAMES, LEVERS
+from restrans.model.lookups import LOOKUPS
+from restrans.model.parameters import PARAMETERS
+from restrans.model.stocks import STOCKS
+from restrans.model.variables import AUXILIARIES
+from restrans.model.vensim.equations import MODULE_CONSTANTS, SECTIONS, STOCK_RATES
+from restrans.sim.engine import pysd_engine
+from restrans.sim.scenario import schedules
+from restrans.sim.scenario.scenario import load_scenario
+from restrans.sim.engine.simulate import simulate
+from restrans.sim.vensim.twin import (TWIN_PATH, costed_levers, default_values, lookup_points, number, read_cin,
                              scenario_values, vensim_unit, write_cin, write_mdl)
 from tests.conftest import DATA, SCENARIOS
 from tests.test_pysd_parity import RELATIVE_TOLERANCE, relative_deviation
@@ -30,7 +31,7 @@ _FUNCTIONS = {"MIN", "MAX", "EXP", "LN", "INTEG", "Time"}
 
 def test_committed_twin_is_the_generator_output():
     assert TWIN_PATH.read_text(encoding="utf-8") == write_mdl(), (
-        "model/vensim/restrans.mdl is stale: run `make twin` (python -m sim.vensim_twin) and commit it")
+        "model/vensim/restrans.mdl is stale: run `make twin` (python -m restrans.sim.vensim.twin) and commit it")
 
 
 def test_every_auxiliary_has_exactly_one_equation_and_every_stock_a_rate():

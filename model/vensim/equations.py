@@ -1,7 +1,7 @@
-"""Equation template of the Vensim twin: :mod:`model.system` written as Vensim equations.
+"""Equation template of the Vensim twin: :mod:`restrans.model.system` written as Vensim equations.
 
 Hand-maintained: every equation here mirrors one line of ``model/system.py``
-or of a sector module, with the same names as :data:`model.variables.AUXILIARIES`
+or of a sector module, with the same names as :data:`restrans.model.variables.AUXILIARIES`
 for every flow and auxiliary, and the same order of arithmetic (so PySD
 reproduces the native Euler trajectories to rounding error). Intermediate
 values that ``system.py`` keeps in local variables are *helper* auxiliaries
@@ -29,7 +29,7 @@ class Equation:
     expression : str
         Right-hand side in Vensim syntax.
     unit, doc : str
-        Only for helpers; variables declared in :data:`model.variables.AUXILIARIES`
+        Only for helpers; variables declared in :data:`restrans.model.variables.AUXILIARIES`
         take their unit and doc from there.
     """
 
@@ -48,7 +48,7 @@ class ModuleConstant:
     name : str
         Vensim name.
     attribute : str
-        Name of the constant in :mod:`model.system` (the writer reads its value there).
+        Name of the constant in :mod:`restrans.model.system` (the writer reads its value there).
     unit, doc : str
     """
 
@@ -301,7 +301,7 @@ SECTIONS: tuple[tuple[str, str, tuple[Equation, ...]], ...] = (
     ("Population", "Migration, births, deaths, public services (seed 十二, 十九).", POPULATION),
     ("Fiscal", "Revenue, public-service investment, policy cost (seed 七, 八 二十二–二十四).", FISCAL),
 )
-"""(group name, group doc, equations) in the order of ``model.system.auxiliaries``."""
+"""(group name, group doc, equations) in the order of ``restrans.model.system.auxiliaries``."""
 
 _LABOUR_EXIT = "(retirement_rate + out_migration_rate) * "
 
@@ -350,4 +350,4 @@ STOCK_RATES: dict[str, str] = {
                                     "+ direct_reemployment",
     "cumulative_land_restored": "subsidence_governance + land_restoration",
 }
-"""Net rate of change of each stock (the INTEG argument), mirroring ``model.system._stock_rates``."""
+"""Net rate of change of each stock (the INTEG argument), mirroring ``restrans.model.system._stock_rates``."""

@@ -1,0 +1,228 @@
+"""The ensemble commands of ``restrans``: ``sweep``, ``uncertainty`` and ``sensitivity``.
+
+Part of the command line (with :mod:`restrans.sim.cli.commands`, which registers them): these
+are the only other functions that print. Bad input gives one line and exit
+code 2, nothing written; a missing optional package one line and exit code 1.
+"""
+from __future__ import annotations
+
+import importlib.util
+import time
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeElapsedColumn, \
+    TimeRemainingColumn
+from rich.table import Table
+from rich.text import Text
+
+from restrans.sim.scenario.errors import InputError
+
+console = Console()
+error_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+ENSEMBLE_MODULES: dict[str, str] = {"xarray": "xarray", "h5netcdf": "h5netcdf", "h5py": "h5py", "SALib": "SALib",
+                                    "dask": "dask", "distributed": "dask[distributed]"}
+"""Modules of the ``ensembles`` extra (module -> package)."""
+
+
+class Method(str, Enum):
+    sobol = "sobol"
+    morris = "morris"
+
+
+def _fail(message: str, code: int) -> None:
+    error_console.print(f"restrans: error: {message}", markup=False)
+    raise typer.Exit(code)
+
+
+def require_ensembles(command: str) -> None:
+    """Exit with one line if a package of the ``ensembles`` extra is missing."""
+    missing = [package for module, package in ENSEMBLE_MODULES.items() if importlib.util.find_spec(module) is None]
+    if missing:
+        _fail(f"restrans {command} needs the 'ensembles' extra (missing: {', '.join(missing)}); "
+              "install it with: pip install 'restrans[ensembles]'", 1)
+
+
+class RunsPerSecondColumn(ProgressColumn):
+    """Runs per second since the command started (not counting runs resumed from disk)."""
+
+    def render(self, task) -> Text:
+        started, first = task.fields.get("started"), task.fields.get("first_done") or 0
+        elapsed = time.perf_counter() - started if started else 0.0
+        speed = (task.completed - first) / elapsed if elapsed > 0 else 0.0
+        return Text(f"{speed:,.0f} runs/s", style="progress.data.speed")
+
+
+@contextmanager
+def progress_bar(label: str):
+    """A rich progress bar (runs done / total, runs/s, ETA); yields ``update(done, total)``."""
+    columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("runs"),
+               RunsPerSecondColumn(), TextColumn("ETA"), TimeRemainingColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=False) as progress:
+        task = progress.add_task(label, total=None, started=time.perf_counter(), first_done=None)
+
+        def update(done: int, total: int) -> None:
+            if progress.tasks[0].fields.get("first_done") is None:
+                progress.update(task, first_done=done, started=time.perf_counter())
+            progress.update(task, completed=done, total=total)
+
+        yield update
+
+
+def _targets_path(explicit: Optional[Path], near: str) -> Optional[Path]:
+    from restrans.sim.ensembles.sweep import default_targets_path
+
+    if explicit is not None:
+        if not explicit.is_file():
+            raise InputError("--targets", "--targets", str(explicit), "an existing targets file")
+        return explicit
+    return default_targets_path(near)
+
+
+def sweep(
+    sweep_file: Path = typer.Argument(..., help="Sweep file (scenarios/sweeps/*.yaml)."),
+    out: Path = typer.Option(Path("outputs"), "--out", help="Parent folder; the sweep writes OUT/<sweep name>/."),
+    chunk: Optional[int] = typer.Option(None, "--chunk", min=1, help="Runs per chunk (default: the file's, 10,000)."),
+    workers: int = typer.Option(0, "--workers", min=0, help="Local worker processes (0: this process)."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler, e.g. tcp://127.0.0.1:8786."),
+    trajectories: bool = typer.Option(False, "--trajectories", help="Also write trajectories.nc (run x time)."),
+    backend: str = typer.Option("auto", "--backend", help="auto, compiled (numba), numpy or pysd."),
+    engine: str = typer.Option("native", "--engine", help="native, or pysd: the Vensim twin run by PySD (slow)."),
+    targets: Optional[Path] = typer.Option(None, "--targets", help="Targets file (default: scenarios/targets.yaml)."),
+    model_file: Optional[Path] = typer.Option(None, "--model", help="Your own Vensim/XMILE model, run by PySD; "
+                                              "the sweep's base and factors are its scenario and constants."),
+) -> None:
+    """Run a sweep in chunks; write experiments.parquet and outcomes.parquet (resumes a killed sweep)."""
+    require_ensembles("sweep")
+    if model_file is not None:
+        _sweep_foreign(sweep_file, model_file, out, chunk, workers, scheduler, trajectories, backend, engine, targets)
+        return
+    from restrans.sim.ensembles.sweep import SweepOptions, run_sweep
+    from restrans.sim.ensembles.sweep_runs import BACKENDS
+    from restrans.sim.ensembles.sweep_spec import check_scheduler_address, load_sweep
+
+    try:
+        if workers and scheduler:
+            raise InputError("--workers", "--workers", workers, "either --workers or --scheduler, not both")
+        if backend not in BACKENDS:
+            raise InputError("--backend", "--backend", backend, f"one of: {', '.join(BACKENDS)}")
+        if scheduler is not None:
+            check_scheduler_address("--scheduler", "--scheduler", scheduler)
+        spec = load_sweep(sweep_file)
+        if engine != "native" or backend == "pysd":
+            from restrans.sim.engine.engines import check_engine
+
+            check_engine(engine if engine != "native" else "pysd", spec.base.solver.method, str(sweep_file))
+            backend = "pysd"
+        options = SweepOptions(out, chunk, workers, scheduler, trajectories, backend,
+                               _targets_path(targets, str(sweep_file)))
+        started = time.perf_counter()
+        with progress_bar(spec.name) as update:
+            directory = run_sweep(spec, options, update)
+    except InputError as error:
+        _fail(str(error), 2)
+    _print_sweep_summary(directory, time.perf_counter() - started)
+
+
+def _sweep_foreign(sweep_file: Path, model_file: Path, out: Path, chunk: Optional[int], workers: int,
+                   scheduler: Optional[str], trajectories: bool, backend: str, engine: str,
+                   targets: Optional[Path]) -> None:
+    """``sweep --model``: a sweep of a foreign Vensim/XMILE model, by PySD one run at a time (sim/foreign_sweep.py)."""
+    from restrans.sim.vensim.foreign import ForeignModel
+    from restrans.sim.vensim.foreign_sweep import load_foreign_sweep, run_foreign_sweep
+
+    try:
+        for option, value, default in (("--workers", workers, 0), ("--scheduler", scheduler, None),
+                                       ("--trajectories", trajectories, False), ("--targets", targets, None),
+                                       ("--engine", engine, "native"), ("--backend", backend, "auto")):
+            if value != default and not (option == "--engine" and value == "pysd") \
+                    and not (option == "--backend" and value == "pysd"):
+                raise InputError(option, option, value, "not available with --model (runs go through PySD in "
+                                 "this process)")
+        foreign = ForeignModel(model_file)
+        spec = load_foreign_sweep(sweep_file, foreign)
+        started = time.perf_counter()
+        with progress_bar(spec.name) as update:
+            directory = run_foreign_sweep(spec, out, chunk, update)
+    except InputError as error:
+        _fail(str(error), 2)
+    _print_sweep_summary(directory, time.perf_counter() - started)
+
+
+def _print_sweep_summary(directory: Path, wall_time: float) -> None:
+    import json
+
+    manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))["sweep"]
+    console.print(f"{manifest['n_runs']:,} runs ({manifest['failed_runs']:,} failed) in {manifest['chunks']} chunks "
+                  f"of {manifest['chunk']:,}, backend {manifest['backend']}, {manifest['executor']}")
+    console.print(f"wrote {directory}/ ({wall_time:.1f} s)")
+
+
+def uncertainty(
+    scenarios: list[Path] = typer.Argument(..., help="Scenario files with an uncertainty: block."),
+    n: int = typer.Option(1000, "--n", min=2, help="Monte Carlo runs per scenario."),
+    seed: int = typer.Option(..., "--seed", min=0, help="Seed of the draws (required, recorded)."),
+    out: Path = typer.Option(Path("outputs"), "--out", help="Parent folder of the output folder."),
+    name: str = typer.Option("uncertainty", "--name", help="Output folder name under --out."),
+    workers: int = typer.Option(0, "--workers", min=0, help="Local worker processes (0: this process)."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address."),
+    targets: Optional[Path] = typer.Option(None, "--targets", help="Targets file (default: targets.yaml beside "
+                                           "the first scenario)."),
+) -> None:
+    """Monte Carlo over each scenario's uncertainty: fan charts and the probability of meeting each 2035 target."""
+    require_ensembles("uncertainty")
+    from restrans.sim.ensembles.uncertainty import run_uncertainty
+
+    try:
+        targets_path = _targets_path(targets, str(scenarios[0]))
+        started = time.perf_counter()
+        with progress_bar("uncertainty") as update:
+            directory, probabilities = run_uncertainty(scenarios, n, seed, out, name, targets_path, workers,
+                                                       scheduler, update)
+    except InputError as error:
+        _fail(str(error), 2)
+    if probabilities is not None and len(probabilities):
+        table = Table(title="probability of meeting each 2035 target")
+        wide = probabilities.pivot(index="target", columns="scenario", values="probability")
+        table.add_column("target")
+        for column in wide.columns:
+            table.add_column(str(column), justify="right")
+        for target, row in wide.iterrows():
+            table.add_row(str(target), *[f"{value:.0%}" if value == value else "n/a" for value in row])
+        console.print(table)
+    console.print(f"wrote {directory}/ ({time.perf_counter() - started:.1f} s)")
+
+
+def sensitivity(
+    sweep_file: Path = typer.Argument(..., help="Sweep file: its factors, n (base sample size) and seed."),
+    method: Method = typer.Option(..., "--method", help="sobol (Saltelli sample, first and total indices) or morris."),
+    out: Path = typer.Option(Path("outputs"), "--out", help="Parent folder; writes OUT/<sweep>-<method>/."),
+    n: Optional[int] = typer.Option(None, "--n", min=2, help="Base sample size (default: the file's design n)."),
+    workers: int = typer.Option(0, "--workers", min=0, help="Local worker processes (0: this process)."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address."),
+) -> None:
+    """Global sensitivity with SALib: Sobol indices or Morris mu*/sigma per outcome and per year; bar and time plots."""
+    require_ensembles("sensitivity")
+    from restrans.sim.ensembles.sensitivity import run_model_sensitivity
+    from restrans.sim.ensembles.sweep_spec import load_sweep
+
+    try:
+        spec = load_sweep(sweep_file)
+        started = time.perf_counter()
+        with progress_bar(f"{spec.name} {method.value}") as update:
+            directory, runs = run_model_sensitivity(spec, method.value, n, out, workers, scheduler, update)
+    except InputError as error:
+        _fail(str(error), 2)
+    console.print(f"{runs:,} runs; wrote {directory}/ ({time.perf_counter() - started:.1f} s)")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ensemble commands to the ``restrans`` app."""
+    app.command()(sweep)
+    app.command()(uncertainty)
+    app.command()(sensitivity)

@@ -1,0 +1,120 @@
+"""Write a run's outputs to a folder, atomically (temporary file, then rename).
+
+outputs/<name>/: timeseries.csv (wide, one row per output time, one column per
+stock, auxiliary and indicator; several runs stacked with a ``run`` column),
+variables.csv (unit and doc of every column), indicators.csv (milestone
+years), manifest.json, and figures.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import subprocess
+import tempfile
+from importlib import metadata
+from pathlib import Path
+
+import pandas as pd
+
+from restrans.sim.engine.results import Results, variable_table
+
+
+def _default_file_mode() -> int:
+    """Permissions of a new file under the process umask (0o666 minus the umask)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+_FILE_MODE = _default_file_mode()
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.chmod(temporary, _FILE_MODE)  # mkstemp creates 0600; outputs are ordinary files
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write text (UTF-8) atomically."""
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def timeseries_frame(results: Results) -> pd.DataFrame:
+    """All runs stacked: columns ``run``, ``time`` and one per variable."""
+    frames = []
+    for run, run_name in enumerate(results.run_names):
+        frame = results.frame(run)
+        frame.insert(0, "run", run_name)
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True)
+
+
+def git_commit(directory: Path) -> str:
+    """Commit hash of the checkout holding ``directory``, or 'unknown'."""
+    try:
+        completed = subprocess.run(["git", "rev-parse", "HEAD"], cwd=directory, capture_output=True, text=True,
+                                   timeout=5, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return completed.stdout.strip() or "unknown"
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file's bytes."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def package_version() -> str:
+    """Installed version of restrans."""
+    try:
+        return metadata.version("restrans")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def build_manifest(scenario_records: list[dict], solver: dict, wall_time: float, files: list[str],
+                   extra: dict | None = None) -> dict:
+    """Provenance of an output folder (JSON-serialisable)."""
+    manifest = {
+        "restrans_version": package_version(),
+        "git_commit": git_commit(Path(__file__).parent),
+        "python": platform.python_version(),
+        "scenarios": scenario_records,
+        "solver": solver,
+        "seed": None,
+        "wall_time_seconds": round(wall_time, 4),
+        "files": files,
+    }
+    manifest.update(extra or {})
+    return manifest
+
+
+def write_run_outputs(directory: Path, results: Results, manifest: dict, figures: dict[str, bytes]) -> list[Path]:
+    """Write every output file of a run into ``directory``; returns the paths written."""
+    directory = Path(directory)
+    written = []
+    tables = {
+        "timeseries.csv": timeseries_frame(results),
+        "variables.csv": variable_table(),
+        "indicators.csv": results.indicator_table(),
+    }
+    for name, table in tables.items():
+        atomic_write_text(directory / name, table.to_csv(index=False, float_format="%.10g"))
+        written.append(directory / name)
+    for name, image in figures.items():
+        atomic_write_bytes(directory / name, image)
+        written.append(directory / name)
+    atomic_write_text(directory / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+    written.append(directory / "manifest.json")
+    return written

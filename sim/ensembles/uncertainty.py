@@ -1,0 +1,164 @@
+"""Monte Carlo uncertainty: each scenario's ``uncertainty:`` block drawn ``n`` times, run in chunks.
+
+Writes ``<out>/<name>/``: ``bands.csv`` (scenario, variable, time, the 5, 25,
+50, 75 and 95 % quantiles over the runs), ``target_probabilities.csv`` (share
+of runs meeting each 2035 target, per scenario), ``outcomes.parquet`` (every
+run's outcomes, with its drawn values), ``fan_charts.png`` and
+``manifest.json``. Every scenario uses the same seed, so its runs share the
+random numbers (differences between scenarios are not sampling noise).
+"""
+from __future__ import annotations
+
+import io
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from restrans.sim.scenario.errors import InputError
+from restrans.sim.ensembles.executors import make_executor
+from restrans.sim.ensembles.factors import Factor, Target
+from restrans.sim.engine.outputs import atomic_write_bytes, atomic_write_text, build_manifest, file_sha256
+from restrans.sim.engine.results import variable_units
+from restrans.sim.scenario.scenario import load_scenario, scenario_hash
+from restrans.sim.ensembles.sweep import load_targets_for
+from restrans.sim.ensembles.sweep_runs import ChunkTask, RunPlan, resolve_backend
+from restrans.sim.ensembles.sweep_spec import KEY_TRAJECTORIES, unit_design
+
+QUANTILES: tuple[float, ...] = (5.0, 25.0, 50.0, 75.0, 95.0)
+FAN_VARIABLES: tuple[str, ...] = KEY_TRAJECTORIES[:6]
+CHUNK = 10_000
+
+
+def uncertainty_factors(scenario, display: str) -> tuple[Factor, ...]:
+    """One factor per uncertain parameter, truncated to its effective bounds."""
+    if not scenario.uncertainty:
+        raise InputError(display, "uncertainty", "(none)", "an uncertainty: block with at least one parameter "
+                         "(normal, lognormal, uniform or triangular) for restrans uncertainty")
+    factors = []
+    for name, distribution in scenario.uncertainty.items():
+        lower, upper = scenario.uncertainty_bounds(name)
+        arguments = {key: value for key, value in distribution.args.model_dump().items() if value is not None}
+        factors.append(Factor(name, Target("parameter", name), float(lower), float(upper), distribution.kind,
+                              arguments))
+    return tuple(factors)
+
+
+def _run_scenario(scenario, factors, n, seed, targets, workers, scheduler, progress, offset, total):
+    """Outcomes frame and trajectories (name -> (n, n_times)) of one scenario's Monte Carlo runs."""
+    unit = unit_design("montecarlo", n, len(factors), seed)
+    values = np.column_stack([factor.transform(unit[:, index]) for index, factor in enumerate(factors)])
+    plan = RunPlan(scenario, factors, resolve_backend("auto", scenario.solver.method), targets, FAN_VARIABLES)
+    results = []
+    with make_executor(workers, scheduler) as executor:
+        tasks = (ChunkTask(plan, index, first, values[first:first + CHUNK], executor.threads_per_task)
+                 for index, first in enumerate(range(0, n, CHUNK)))
+        for result in executor.map_unordered(tasks):
+            results.append(result)
+            offset += len(result.runs)
+            if progress:
+                progress(offset, total)
+    results.sort(key=lambda result: result.index)
+    frame = pd.DataFrame({name: np.concatenate([r.outcomes[name] for r in results]) for name in results[0].outcomes})
+    reasons = sum((r.failure_reasons for r in results), [])
+    frame.insert(0, "failure_reason", reasons)
+    frame.insert(0, "status", np.where([bool(reason) for reason in reasons], "failed", "ok"))
+    for index, factor in enumerate(factors):
+        frame.insert(index, factor.key, values[:, index])
+    frame.insert(0, "run", np.arange(n))
+    frame.insert(0, "scenario", scenario.name)
+    trajectories = {name: np.concatenate([r.trajectories[name] for r in results]) for name in FAN_VARIABLES}
+    return frame, trajectories, results[0].times, offset
+
+
+def _bands(scenario: str, times: np.ndarray, trajectories: dict) -> pd.DataFrame:
+    rows = []
+    for name, values in trajectories.items():
+        with np.errstate(all="ignore"):
+            quantiles = np.nanpercentile(values, QUANTILES, axis=0)
+        for index, time_value in enumerate(times):
+            rows.append([scenario, name, float(time_value), *quantiles[:, index]])
+    return pd.DataFrame(rows, columns=["scenario", "variable", "time", *[f"p{q:g}" for q in QUANTILES]])
+
+
+def _probabilities(scenario, frame: pd.DataFrame, targets) -> pd.DataFrame:
+    rows = []
+    for target in targets:
+        column = f"target_{target.identifier}_met"
+        if target.year != 2035:
+            continue
+        threshold = target.threshold_for(scenario.region)
+        met = frame[column].to_numpy(dtype=float) if column in frame else np.full(len(frame), np.nan)
+        valid = np.isfinite(met)
+        rows.append({"scenario": scenario.name, "region": scenario.region, "target": target.identifier,
+                     "indicator": target.indicator, "direction": target.direction, "threshold": threshold,
+                     "probability": float(met[valid].mean()) if valid.any() else np.nan,
+                     "runs": int(valid.sum()), "failed_runs": int((~valid).sum())})
+    return pd.DataFrame(rows)
+
+
+def fan_chart(times: np.ndarray, bands: pd.DataFrame, scenarios: list[str]) -> bytes:
+    """Median, 25-75 % and 5-95 % bands of the key trajectories, one colour per scenario (PNG bytes)."""
+    from restrans.sim.report.plots import figure_bytes, plt
+
+    units = variable_units()
+    figure, axes = plt.subplots(2, 3, figsize=(14, 8), sharex=True)
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for axis, variable in zip(axes.flat, FAN_VARIABLES):
+        for index, scenario in enumerate(scenarios):
+            rows = bands[(bands.scenario == scenario) & (bands.variable == variable)]
+            colour = colours[index % len(colours)]
+            axis.fill_between(rows.time, rows.p5, rows.p95, color=colour, alpha=0.15, linewidth=0)
+            axis.fill_between(rows.time, rows.p25, rows.p75, color=colour, alpha=0.35, linewidth=0)
+            axis.plot(rows.time, rows.p50, color=colour, linewidth=1.8, label=scenario)
+        axis.set_title(variable.replace("_", " "), fontsize=11)
+        axis.set_ylabel(units.get(variable, ""))
+        axis.grid(alpha=0.3)
+    for axis in axes[1]:
+        axis.set_xlabel("year")
+    axes.flat[0].legend(fontsize=8, title="median; 25-75 %, 5-95 %", title_fontsize=8)
+    figure.suptitle("Monte Carlo uncertainty bands", fontsize=13)
+    figure.tight_layout()
+    return figure_bytes(figure)
+
+
+def run_uncertainty(paths: list[Path], n: int, seed: int, out: Path, name: str, targets_path: Path | None,
+                    workers: int = 0, scheduler: str | None = None, progress=None):
+    """Run every scenario's Monte Carlo and write the outputs; returns (folder, probabilities frame or None)."""
+    started = time.perf_counter()
+    scenarios = [load_scenario(path) for path in paths]
+    factors = [uncertainty_factors(scenario, str(path)) for scenario, path in zip(scenarios, paths)]
+    names = [scenario.name for scenario in scenarios]
+    if len(set(names)) != len(names):
+        raise InputError(str(paths[-1]), "name", names[-1], "scenarios with different names")
+    targets = load_targets_for(targets_path)
+    frames, bands, probabilities, done = [], [], [], 0
+    for scenario, scenario_factors in zip(scenarios, factors):
+        frame, trajectories, times, done = _run_scenario(scenario, scenario_factors, n, seed, targets, workers,
+                                                         scheduler, progress, done, n * len(scenarios))
+        frames.append(frame)
+        bands.append(_bands(scenario.name, times, trajectories))
+        probabilities.append(_probabilities(scenario, frame, targets))
+    directory = Path(out) / name
+    band_frame = pd.concat(bands, ignore_index=True)
+    probability_frame = pd.concat(probabilities, ignore_index=True) if targets else None
+    buffer = io.BytesIO()
+    pd.concat(frames, ignore_index=True).to_parquet(buffer, index=False)
+    atomic_write_bytes(directory / "outcomes.parquet", buffer.getvalue())
+    atomic_write_text(directory / "bands.csv", band_frame.to_csv(index=False, float_format="%.10g"))
+    files = ["outcomes.parquet", "bands.csv", "fan_charts.png", "manifest.json"]
+    if probability_frame is not None:
+        atomic_write_text(directory / "target_probabilities.csv", probability_frame.to_csv(index=False))
+        files.insert(2, "target_probabilities.csv")
+    atomic_write_bytes(directory / "fan_charts.png", fan_chart(times, band_frame, names))
+    records = [{"name": s.name, "files": {p: file_sha256(Path(p)) for p in s.source_files},
+                "scenario_hash": scenario_hash(s), "uncertainty": [f.to_dict() for f in fs]}
+               for s, fs in zip(scenarios, factors)]
+    manifest = build_manifest(records, scenarios[0].solver.model_dump(), time.perf_counter() - started, files,
+                              {"n_per_scenario": n, "design": "montecarlo (same seed for every scenario)",
+                               "targets_file": str(targets_path) if targets_path else None})
+    manifest["seed"] = seed
+    atomic_write_text(directory / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+    return directory, probability_frame

@@ -1,0 +1,94 @@
+"""Write a comparison to a folder: tables, figures, the HTML report, the Markdown summary, the manifest.
+
+Everything is computed first and then written file by file through
+:func:`restrans.sim.engine.outputs.atomic_write_bytes`, so bad input or a failure while
+building the report leaves nothing half-written.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from restrans.sim.report import compare_plots
+from restrans.sim.compare.comparison import Comparison
+from restrans.sim.engine.outputs import (atomic_write_bytes, atomic_write_text, build_manifest, file_sha256, git_commit,
+                         package_version, timeseries_frame)
+from restrans.sim.report.report import markdown_summary
+from restrans.sim.report.report_html import render_html
+from restrans.sim.engine.results import variable_table
+from restrans.sim.scenario.scenario import scenario_hash
+
+REPORT = "report.html"
+SUMMARY = "summary.md"
+
+
+def comparison_figures(comparison: Comparison) -> dict[str, bytes]:
+    """Every figure of the report, by file name."""
+    colours = compare_plots.scenario_colours(comparison.scenarios)
+    targets = comparison.targets.targets if comparison.targets else ()
+    figures = {}
+    for region in comparison.regions:
+        runs = [(index, spec.label) for index, spec in enumerate(comparison.specs) if spec.region == region]
+        figures[f"trajectories_{region}.png"] = compare_plots.trajectories(comparison.results, runs, region, targets,
+                                                                           colours)
+        figures[f"costs_{region}.png"] = compare_plots.costs_chart(comparison.effectiveness, region, colours)
+        figures[f"effectiveness_{region}.png"] = compare_plots.effectiveness_chart(comparison.effectiveness, region,
+                                                                                   colours)
+    if len(comparison.regions) > 1:
+        figures["matrix.png"] = compare_plots.matrix_chart(comparison.matrix, comparison.regions, comparison.scenarios)
+    if comparison.targets:
+        figures["summary.png"] = compare_plots.summary_chart(comparison, comparison.regions[0], colours)
+    return figures
+
+
+def _tables(comparison: Comparison) -> dict[str, str]:
+    tables = {"comparison.csv": comparison.indicators, "cost_effectiveness.csv": comparison.effectiveness,
+              "levers.csv": comparison.levers, "timeseries.csv": timeseries_frame(comparison.results),
+              "variables.csv": variable_table()}
+    if comparison.targets:
+        tables.update({"scorecard.csv": comparison.scorecard, "ranking.csv": comparison.ranking})
+    if len(comparison.regions) > 1:
+        tables["matrix.csv"] = comparison.matrix
+    return {name: frame.to_csv(index=False, float_format="%.10g") for name, frame in tables.items()}
+
+
+def _manifest(comparison: Comparison, files: list[str]) -> dict:
+    records = []
+    for spec in comparison.specs:
+        record = {"name": spec.label, "region": spec.region, "file": spec.path,
+                  "files": {str(path): file_sha256(path) for path in spec.scenario.source_files},
+                  "scenario_hash": scenario_hash(spec.scenario), "resolved": spec.scenario.resolved_dict()}
+        if spec.scaling is not None:
+            record["budget"] = {"budget_bn_cny": spec.scaling.budget, "factor": spec.scaling.factor,
+                                "extra_cost_bn_cny": spec.scaling.extra_cost,
+                                "reference_cost_bn_cny": spec.scaling.reference_cost,
+                                "reference": "same scenario with every policy lever at its 2025 value"}
+        records.append(record)
+    extra = {"regions": comparison.regions, "baseline": comparison.baseline}
+    if comparison.targets:
+        extra["targets"] = {"file": comparison.targets.path, "sha256": file_sha256(comparison.targets.path)}
+    return build_manifest(records, comparison.specs[0].scenario.solver.model_dump(), comparison.wall_time, files,
+                          extra)
+
+
+def write_comparison(directory: Path, comparison: Comparison) -> list[Path]:
+    """Write every output of a comparison into ``directory``; returns the paths written."""
+    directory = Path(directory)
+    figures = comparison_figures(comparison)
+    tables = _tables(comparison)
+    names = [*tables, *(f"figures/{name}" for name in figures), REPORT, SUMMARY, "manifest.json"]
+    provenance = {"restrans": package_version(), "git commit": git_commit(Path(__file__).parent)[:12],
+                  "solver": f"{comparison.specs[0].scenario.solver.method}, dt "
+                            f"{comparison.specs[0].scenario.solver.dt:g} yr"}
+    contents: dict[str, bytes] = {name: text.encode("utf-8") for name, text in tables.items()}
+    contents.update({f"figures/{name}": image for name, image in figures.items()})
+    contents[REPORT] = render_html(comparison, figures, names, provenance).encode("utf-8")
+    contents[SUMMARY] = markdown_summary(comparison, names).encode("utf-8")
+    written = []
+    for name, data in contents.items():
+        atomic_write_bytes(directory / name, data)
+        written.append(directory / name)
+    atomic_write_text(directory / "manifest.json",
+                      json.dumps(_manifest(comparison, names), indent=2, ensure_ascii=False) + "\n")
+    written.append(directory / "manifest.json")
+    return written

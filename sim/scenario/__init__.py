@@ -1,0 +1,4 @@
+"""Stage 1, scenario files to a validated scenario: errors, lever schedules, region presets, fields, scenarios.
+
+May import: :mod:`restrans.model` only.
+"""
