@@ -2,11 +2,13 @@
 
 Optional: needs ``numba`` (``pip install restrans[fast]``); :data:`AVAILABLE`
 says whether it is importable (``RESTRANS_NUMBA=0`` switches it off). The
-per-run equations are in :mod:`restrans.model.compiled_equations`: the sector functions
-compiled as they are, wired expression for expression as in
-:mod:`restrans.model.system`, so the results equal the numpy path to rounding (a test
-checks every auxiliary and derivative to 1e-12 relative over the declared
-bounds; all but the policy-cost sums are bit-identical).
+per-run equations are not written here: :func:`run_derivatives` is generated
+from the trace of :mod:`restrans.model.system` by
+:func:`restrans.model.graph.emit_numba.numba_source`, written as a real module
+into the kernel cache (:func:`cache_directory`, keyed by a digest of the model
+sources, so numba's on-disk cache works and an edit to any equation makes a
+new kernel) and imported from there. A test checks every auxiliary and
+derivative against the numpy path to 1e-12 relative over the declared bounds.
 
 Shapes as in :mod:`restrans.model.system`: state ``(n_stocks, n_runs)``, parameters
 ``(n_parameters, n_runs)``, levers ``(n_levers, n_runs)``, all float64.
@@ -14,26 +16,46 @@ Shapes as in :mod:`restrans.model.system`: state ``(n_stocks, n_runs)``, paramet
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
+import sys
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
+from enum import IntEnum
 from pathlib import Path
 
 import numpy as np
 
-from restrans.model.compiled_equations import (AVAILABLE, N_AUXILIARIES, AuxiliaryIndex, _interpolate,  # noqa: F401
-                                      numba, run_auxiliaries, run_derivatives, run_rates)
 from restrans.model.variables import AUXILIARIES
+
+try:  # optional dependency (the "fast" extra)
+    import numba
+except ImportError:  # pragma: no cover - exercised where numba is absent
+    numba = None
+
+AVAILABLE: bool = numba is not None and os.environ.get("RESTRANS_NUMBA", "1") != "0"
+"""True when numba is importable and not switched off by ``RESTRANS_NUMBA=0``."""
+
+AuxiliaryIndex = IntEnum("AuxiliaryIndex", list(AUXILIARIES), start=0)
+"""Row of each auxiliary in the array :func:`auxiliary_array` returns."""
+
+N_AUXILIARIES: int = len(AUXILIARIES)
+KERNEL_FILE = "generated_kernel.py"
+"""Name of the generated kernel module in :func:`cache_directory`."""
 
 
 # --- batches ------------------------------------------------------------------------------------------------------
 
 
-def _model_digest() -> str:
-    """SHA-256 (16 hex digits) of the sources of :mod:`model`: compiled code cached under another digest is stale."""
+def model_digest() -> str:
+    """SHA-256 (16 hex digits) of every source of :mod:`restrans.model`, emitters included.
+
+    Compiled code or a generated kernel cached under another digest is stale.
+    """
     directory = Path(__file__).parent
     digest = hashlib.sha256()
-    for path in sorted(directory.glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for path in sorted(directory.rglob("*.py")):
+        digest.update(path.relative_to(directory).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -45,7 +67,7 @@ def cache_directory() -> Path:
     """
     base = os.environ.get("RESTRANS_CACHE_DIR") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "restrans")
-    return Path(base) / f"numba-{_model_digest()}"
+    return Path(base) / f"numba-{model_digest()}"
 
 
 def cached_kernel(function):
@@ -97,7 +119,55 @@ def _auxiliaries_batch(start, stop, state, parameters, levers, out):
         out[:, column] = work
 
 
+def kernel_source() -> str:
+    """Source of the generated kernel module for the current model (traced and emitted, about 0.1 s)."""
+    from restrans.model.constants import CONSTANTS
+    from restrans.model.graph.emit_numba import numba_source
+    from restrans.model.graph.model_graph import trace
+
+    return numba_source(trace(), {constant.name: constant.value for constant in CONSTANTS},
+                        f"Model digest {model_digest()}; rewritten whenever a source of restrans.model changes.")
+
+
+def _write_kernel(path: Path) -> None:
+    """Write the generated kernel to ``path`` atomically (concurrent processes write the same text)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".kernel-", suffix=".py")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(kernel_source())
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
+
+
+def load_kernel():
+    """The generated kernel module, written into :func:`cache_directory` first if it is not there."""
+    path = cache_directory() / KERNEL_FILE
+    if not path.exists():
+        _write_kernel(path)
+    name = f"restrans_generated_kernel_{model_digest()}"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    previous = numba.config.CACHE_DIR
+    numba.config.CACHE_DIR = str(cache_directory())
+    try:
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    except BaseException:
+        sys.modules.pop(name, None)
+        raise
+    finally:
+        numba.config.CACHE_DIR = previous
+    return module
+
+
 if AVAILABLE:
+    run_derivatives = load_kernel().run_derivatives
     _derivatives_kernel = cached_kernel(_derivatives_batch)
     _auxiliaries_kernel = cached_kernel(_auxiliaries_batch)
 

@@ -7,20 +7,25 @@ change of every stock in :data:`restrans.model.stocks.STOCKS` order. Shapes: sta
 ``(n_levers, n_runs)`` (already evaluated at ``time``); any trailing shape that
 broadcasts works, so the same code re-evaluates auxiliaries over time x runs.
 The equations do not depend on time except through the levers.
+
+These are the only hand-written equations of the model. The numba kernel and
+the Vensim twin are generated from a trace of this code
+(:mod:`restrans.model.graph`), so the wiring must stay branch-free numpy: no
+Python ``if``, ``max()`` or ``math.*`` on a value, no in-place or masked
+writes (tracing refuses them, naming the line). Every local variable of a
+wiring function below is an intermediate the twin shows by name: it is an
+auxiliary of :data:`restrans.model.variables.AUXILIARIES` or a helper of
+:data:`restrans.model.variables.HELPERS` (declared with unit and doc).
 """
 from __future__ import annotations
 
 import numpy as np
 
 from restrans.model import ecology, economy, fiscal, labour, resources
-from restrans.model.levers import LEVERS, LeverIndex
+from restrans.model.constants import CONSTANT_VALUES, COSTED_LEVERS, ConstantIndex
+from restrans.model.levers import LeverIndex
 from restrans.model.parameters import ParameterIndex
 from restrans.model.stocks import STOCKS, StockIndex
-
-_COST_PER_UNIT = np.array([lever.cost_per_unit for lever in LEVERS])
-_CENTRAL_SHARE = np.array([lever.central_share for lever in LEVERS])
-_ATTRACTIVENESS_LIMIT = 3.0  # |attractiveness| beyond which migration no longer responds (saturation)
-_SHARED_COST_CENTRAL_SHARE = 0.5  # green-upgrade subsidy and phase-out compensation: ASSUMPTION, split evenly
 
 
 class _Named:
@@ -36,7 +41,8 @@ class _Named:
         return self._array[self._index[name]]
 
 
-def _resources(s, p, lv, out):
+def _resources(s, p, lv, k, out):
+    """Resources (seed 二, 四–六): price, recovery, extraction, reserves and mining capacity."""
     price = resources.effective_price(s.resource_price, lv.resource_price_index)
     recovery = resources.recovery_rate(p.base_recovery_rate, p.maximum_recovery_rate, lv.recovery_improvement)
     utilisation = resources.capacity_utilisation(price, p.reference_price, p.base_utilisation,
@@ -44,8 +50,8 @@ def _resources(s, p, lv, out):
     extraction = resources.extraction(s.mining_capacity, utilisation, s.proven_reserves, recovery,
                                       p.minimum_depletion_time, lv.logging_ban)
     margin = resources.mining_margin(price, lv.resource_tax_rate, p.unit_extraction_cost)
-    reserve_life = resources.capacity_reserve_life(s.proven_reserves, recovery, s.mining_capacity)
-    non_green = s.mining_capacity - s.green_capacity
+    capacity_reserve_life = resources.capacity_reserve_life(s.proven_reserves, recovery, s.mining_capacity)
+    non_green_capacity = s.mining_capacity - s.green_capacity
     out.update(
         price=price, recovery_rate=recovery, utilisation=utilisation, extraction=extraction,
         depletion=extraction / recovery, mining_margin=margin,
@@ -56,28 +62,31 @@ def _resources(s, p, lv, out):
         sterilisation=s.proven_reserves * lv.red_line_sterilisation_rate,
         capacity_investment=resources.capacity_investment(
             s.mining_capacity, p.capacity_investment_rate, margin, p.reference_margin, p.profit_sensitivity,
-            reserve_life, p.required_reserve_life),
+            capacity_reserve_life, p.required_reserve_life),
         capacity_retirement=s.mining_capacity / p.capacity_lifetime,
         green_retirement=s.green_capacity / p.capacity_lifetime,
-        capacity_phase_out=non_green * lv.phase_out_rate,
-        green_upgrading=non_green * lv.green_upgrade_rate,
+        capacity_phase_out=non_green_capacity * lv.phase_out_rate,
+        green_upgrading=non_green_capacity * lv.green_upgrade_rate,
         green_share=ecology.green_share(s.green_capacity, s.mining_capacity),
         mining_output_value=economy.mining_output_value(extraction, price),
         desired_mining_employment=extraction / s.mining_labour_productivity,
     )
 
 
-def _ecology(s, p, lv, out):
+def _ecology(s, p, lv, k, out):
+    """Ecology (seed 十四–十五): subsidence, damaged and restored land, pollution, the restoration fund."""
     extraction, green = out["extraction"], out["green_share"]
     subsidence_funding = lv.central_budget_investment * p.subsidence_investment_share * (1.0 + p.local_governance_match)
-    area_funded = subsidence_funding / p.subsidence_governance_cost + lv.hazard_relocation * p.relocation_governance_area
+    subsidence_area_funded = (subsidence_funding / p.subsidence_governance_cost
+                              + lv.hazard_relocation * p.relocation_governance_area)
     fund_drawdown = s.restoration_fund / p.restoration_fund_drawdown_time
     restoration_budget = fund_drawdown + lv.restoration_spending
+    restoration_area_funded = restoration_budget / p.restoration_cost
     out.update(
         subsidence_creation=ecology.subsidence_creation(extraction, p.underground_share, p.subsidence_intensity),
         land_disturbance=ecology.land_disturbance(extraction, p.disturbance_intensity, green, p.green_damage_reduction),
-        subsidence_governance=ecology.treatment(area_funded, s.subsidence_area, p.minimum_restoration_time),
-        land_restoration=ecology.treatment(restoration_budget / p.restoration_cost, s.damaged_land,
+        subsidence_governance=ecology.treatment(subsidence_area_funded, s.subsidence_area, p.minimum_restoration_time),
+        land_restoration=ecology.treatment(restoration_area_funded, s.damaged_land,
                                            p.minimum_restoration_time),
         land_conversion=ecology.land_conversion(s.restored_land, lv.land_reuse_rate),
         pollution_decay=s.pollution / p.pollution_lifetime,
@@ -89,21 +98,23 @@ def _ecology(s, p, lv, out):
     )
 
 
-def _economy(s, p, lv, out):
+def _economy(s, p, lv, k, out):
+    """Economy (seed 三, 十一): successor industries, services, GDP and new-industry investment."""
     productivity_multiplier = economy.knowledge_effect(s.knowledge, p.knowledge_reference,
                                                     p.knowledge_elasticity) * s.technology_index
     input_use = economy.processing_input_use(out["extraction"], lv.deep_processing_share, s.processing_capital,
                                              p.processing_input_per_capital)
-    processing_potential = economy.processing_potential_output(
+    processing_potential_output = economy.processing_potential_output(
         s.processing_capital, p.processing_capital_productivity, input_use, productivity_multiplier)
     land_multiplier = economy.land_effect(s.construction_land, s.new_industry_capital, p.land_per_capital)
-    new_industry_potential = economy.new_industry_potential_output(
+    new_industry_potential_output = economy.new_industry_potential_output(
         s.new_industry_capital, p.new_industry_capital_productivity, productivity_multiplier, land_multiplier,
         lv.opening_up, p.opening_productivity_effect)
-    successor_demand = economy.successor_labour_demand(processing_potential + new_industry_potential,
+    successor_demand = economy.successor_labour_demand(processing_potential_output + new_industry_potential_output,
                                                        p.successor_labour_productivity, productivity_multiplier)
     fill = economy.labour_fill(s.successor_employment, successor_demand)
-    processing_output, new_industry_output = processing_potential * fill, new_industry_potential * fill
+    processing_output = processing_potential_output * fill
+    new_industry_output = new_industry_potential_output * fill
     mining_value_added = out["mining_output_value"] * p.mining_value_added_share
     service_value_added = s.service_employment * p.service_productivity * s.technology_index
     gdp = mining_value_added + processing_output + new_industry_output + service_value_added
@@ -133,7 +144,8 @@ def _economy(s, p, lv, out):
     )
 
 
-def _households(s, p, lv, out):
+def _households(s, p, lv, k, out):
+    """Households: labour force, job-seekers, benefits and income per resident."""
     labour_force = (s.mining_employment + s.successor_employment + s.service_employment
                     + s.laid_off_miners + s.retrained_job_seekers + s.other_unemployed)
     job_seekers = s.laid_off_miners + s.retrained_job_seekers + s.other_unemployed
@@ -146,7 +158,8 @@ def _households(s, p, lv, out):
     )
 
 
-def _labour_market(s, p, lv, out):
+def _labour_market(s, p, lv, k, out):
+    """Labour market (seed 七, 十九–二十一): vacancies, hires from each pool, layoffs, retraining."""
     desired_service = labour.service_labour_demand(s.population, p.service_jobs_per_capita, out["income_per_capita"],
                                                    p.reference_income, p.service_income_elasticity)
     attrition_rate = p.retirement_rate + out["out_migration_rate"]
@@ -160,14 +173,15 @@ def _labour_market(s, p, lv, out):
     successor_from_retrained = labour.hires_from_pool(successor_vacancies, s.retrained_job_seekers,
                                                       p.job_search_time)
     # successor jobs need skills: only a share of the other unemployed qualify (skills shortage, seed 七)
-    successor_open_to_unemployed = labour.hires_from_pool(successor_vacancies - successor_from_retrained,
+    successor_vacancies_after_retrained = successor_vacancies - successor_from_retrained
+    successor_open_to_unemployed = labour.hires_from_pool(successor_vacancies_after_retrained,
                                                           s.other_unemployed * p.successor_skill_match,
                                                           p.job_search_time)
     vacancies_for_unemployed = (mining_vacancies - mining_from_laid_off) + successor_open_to_unemployed \
         + service_vacancies
     hires_from_unemployed = labour.hires_from_pool(vacancies_for_unemployed, s.other_unemployed, p.job_search_time)
     unemployed_hire_share = hires_from_unemployed / np.maximum(vacancies_for_unemployed, 1e-12)
-    layoff_time = labour.mining_layoff_time(p.layoff_time, lv.soe_support, p.soe_layoff_slowdown)
+    mining_layoff_time = labour.mining_layoff_time(p.layoff_time, lv.soe_support, p.soe_layoff_slowdown)
     out.update(
         desired_service_employment=desired_service,
         mining_hires_from_laid_off=mining_from_laid_off,
@@ -175,7 +189,7 @@ def _labour_market(s, p, lv, out):
         successor_hires_from_retrained=successor_from_retrained,
         successor_hires_from_unemployed=successor_open_to_unemployed * unemployed_hire_share,
         service_hires=service_vacancies * unemployed_hire_share,
-        mining_layoffs=labour.separations(out["desired_mining_employment"], s.mining_employment, layoff_time),
+        mining_layoffs=labour.separations(out["desired_mining_employment"], s.mining_employment, mining_layoff_time),
         successor_separations=labour.separations(out["desired_successor_employment"], s.successor_employment,
                                                  p.layoff_time),
         service_separations=labour.separations(desired_service, s.service_employment, p.layoff_time),
@@ -184,7 +198,8 @@ def _labour_market(s, p, lv, out):
     )
 
 
-def _population(s, p, lv, out):
+def _population(s, p, lv, k, out):
+    """Population (seed 十二): migration attractiveness, migration, births, deaths, retirement."""
     public_service_index = fiscal.public_service_index(s.public_service_capital, s.population,
                                                        p.public_service_reference)
     attractiveness = labour.migration_attractiveness(
@@ -192,7 +207,7 @@ def _population(s, p, lv, out):
         out["unemployment_rate"], p.national_unemployment_rate, p.migration_unemployment_sensitivity,
         out["environment_quality"], p.national_environment_quality, p.migration_environment_sensitivity,
         public_service_index, p.migration_service_sensitivity)
-    attractiveness = np.clip(attractiveness, -_ATTRACTIVENESS_LIMIT, _ATTRACTIVENESS_LIMIT)
+    attractiveness = np.clip(attractiveness, -k.migration_attractiveness_limit, k.migration_attractiveness_limit)
     out_rate = p.base_out_migration_rate * np.exp(-attractiveness)
     in_migration = p.base_in_migration_rate * np.exp(attractiveness) * s.population
     inactive = out["inactive_population"]
@@ -208,19 +223,32 @@ def _population(s, p, lv, out):
     )
 
 
-def _fiscal(s, p, lv, levers, out):
+def _lever_costs(lv, k):
+    """Central and local spending on the levers with a cost per unit (bn CNY/yr): unit cost x share x value."""
+    terms = []
+    for lever in COSTED_LEVERS:
+        value = getattr(lv, lever.name)
+        unit_cost, central_share = getattr(k, f"{lever.name}_unit_cost"), getattr(k, f"{lever.name}_central_share")
+        terms.append((unit_cost * central_share * value, unit_cost * (1.0 - central_share) * value))
+    central, local = terms[0]
+    for central_term, local_term in terms[1:]:
+        central, local = central + central_term, local + local_term
+    return central, local
+
+
+def _fiscal(s, p, lv, k, out):
+    """Public finance (seed 二十二–二十四): own revenue, public-service investment, policy costs."""
     own_revenue = fiscal.local_revenue(out["mining_output_value"], lv.resource_tax_rate, p.resource_tax_base_share,
                                        out["gdp"], p.general_tax_rate)
     public_service_investment = (p.public_service_budget_share * (own_revenue + lv.transfer_payment)
                                  + lv.public_service_investment
                                  + lv.central_budget_investment * (1.0 - p.subsidence_investment_share))
-    linear_central = np.tensordot(_COST_PER_UNIT * _CENTRAL_SHARE, levers, axes=1)
-    linear_local = np.tensordot(_COST_PER_UNIT * (1.0 - _CENTRAL_SHARE), levers, axes=1)
+    central_lever_cost, local_lever_cost = _lever_costs(lv, k)
     shared_costs = out["green_upgrading"] * p.green_upgrade_subsidy + out["capacity_phase_out"] * p.phase_out_compensation
     benefits = out["unemployment_benefits"]
-    central = (linear_central + shared_costs * _SHARED_COST_CENTRAL_SHARE
+    central = (central_lever_cost + shared_costs * k.shared_cost_central_share
                + benefits * p.social_security_central_share)
-    local = (linear_local + shared_costs * (1.0 - _SHARED_COST_CENTRAL_SHARE)
+    local = (local_lever_cost + shared_costs * (1.0 - k.shared_cost_central_share)
              + benefits * (1.0 - p.social_security_central_share)
              + out["subsidence_governance_spending"] * p.local_governance_match / (1.0 + p.local_governance_match)
              + p.public_rd_share * lv.rd_intensity * out["gdp"])
@@ -233,7 +261,11 @@ def _fiscal(s, p, lv, levers, out):
     )
 
 
-def auxiliaries(state, parameters, levers):
+SECTORS = (_resources, _ecology, _economy, _households, _population, _labour_market, _fiscal)
+"""The wiring functions in the order :func:`auxiliaries` calls them (each reads what earlier ones wrote)."""
+
+
+def auxiliaries(state, parameters, levers, constants=CONSTANT_VALUES):
     """Every flow and auxiliary variable of the model.
 
     Parameters
@@ -244,6 +276,8 @@ def auxiliaries(state, parameters, levers):
         Parameters in :data:`restrans.model.parameters.PARAMETERS` order and units.
     levers : ndarray, shape (n_levers, ...)
         Lever values at the time of ``state``, in :data:`restrans.model.levers.LEVERS` order.
+    constants : ndarray, shape (n_constants,)
+        Named constants in :data:`restrans.model.constants.CONSTANTS` order (tracing passes symbols).
 
     Returns
     -------
@@ -254,19 +288,21 @@ def auxiliaries(state, parameters, levers):
     s = _Named(state, StockIndex.__members__)
     p = _Named(parameters, ParameterIndex.__members__)
     lv = _Named(levers, LeverIndex.__members__)
+    k = _Named(constants, ConstantIndex.__members__)
     out: dict[str, np.ndarray] = {}
-    _resources(s, p, lv, out)
-    _ecology(s, p, lv, out)
-    _economy(s, p, lv, out)
-    _households(s, p, lv, out)
-    _population(s, p, lv, out)
-    _labour_market(s, p, lv, out)
-    _fiscal(s, p, lv, levers, out)
+    for sector in SECTORS:
+        sector(s, p, lv, k, out)
     return out
 
 
-def _stock_rates(s, p, lv, a):
-    """Net rate of change of each stock (unit of the stock per year), by name."""
+def stock_rates(state, parameters, levers, a):
+    """Net rate of change of each stock (unit of the stock per year), by name.
+
+    ``a`` holds the auxiliaries of :func:`auxiliaries` for the same arguments.
+    """
+    s = _Named(state, StockIndex.__members__)
+    p = _Named(parameters, ParameterIndex.__members__)
+    lv = _Named(levers, LeverIndex.__members__)
     out_rate, labour_entry_share = a["out_migration_rate"], p.in_migrant_labour_share
     return dict(
         undiscovered_resource=-a["discovery"],
@@ -331,7 +367,5 @@ def derivatives(time, state, parameters, levers):
     ndarray, shape like ``state``
         d(stock)/dt in the stock's unit per year, in :data:`restrans.model.stocks.STOCKS` order.
     """
-    a = auxiliaries(state, parameters, levers)
-    rates = _stock_rates(_Named(state, StockIndex.__members__), _Named(parameters, ParameterIndex.__members__),
-                         _Named(levers, LeverIndex.__members__), a)
+    rates = stock_rates(state, parameters, levers, auxiliaries(state, parameters, levers))
     return np.stack([rates[stock.name] for stock in STOCKS])

@@ -2,6 +2,10 @@
 
 Stocks are declared in :mod:`restrans.model.stocks`; a test checks that this table and
 the auxiliaries returned by the model name exactly the same variables.
+:data:`HELPERS` declares the intermediate values of the wiring in
+:mod:`restrans.model.system` (its local variables that are not auxiliaries):
+the generated Vensim twin shows each under this name, with its unit and doc,
+and tracing refuses a local variable that is declared in neither table.
 """
 from __future__ import annotations
 
@@ -85,3 +89,32 @@ AUXILIARIES: dict[str, tuple[str, str]] = {
     "local_policy_cost": ("bn CNY/yr", "Local-government spending on the levers."),
     "policy_cost": ("bn CNY/yr", "Total public spending on the levers."),
 }
+
+HELPERS: dict[str, tuple[str, str]] = {
+    # resources
+    "capacity_reserve_life": ("yr", "Reserve life at full capacity: recoverable reserves / mining capacity."),
+    "non_green_capacity": ("Mt/yr", "Mining capacity below the green-mine standard."),
+    # ecology
+    "subsidence_area_funded": ("km2/yr", "Subsidence area the governance budget and hazard relocation can treat."),
+    "restoration_budget": ("bn CNY/yr", "Money for land restoration: fund drawdown plus restoration spending."),
+    "restoration_area_funded": ("km2/yr", "Damaged land the restoration budget can pay to restore."),
+    # economy
+    "processing_potential_output": ("bn CNY/yr", "Value added processing capital could produce with a full workforce."),
+    "new_industry_potential_output": ("bn CNY/yr", "Value added new-industry capital could produce with a full workforce."),
+    # labour market
+    "attrition_rate": ("1/yr", "Share of workers leaving per year by retirement and out-migration."),
+    "mining_vacancies": (_PEOPLE_FLOW, "Rate at which mines seek workers."),
+    "successor_vacancies": (_PEOPLE_FLOW, "Rate at which successor industries seek workers."),
+    "service_vacancies": (_PEOPLE_FLOW, "Rate at which services seek workers."),
+    "successor_vacancies_after_retrained": (_PEOPLE_FLOW, "Successor vacancies not filled by retrained miners."),
+    "successor_open_to_unemployed": (_PEOPLE_FLOW, "Successor vacancies left after retrained miners, for skill-matched unemployed."),
+    "vacancies_for_unemployed": (_PEOPLE_FLOW, "Vacancies open to the other unemployed, all sectors."),
+    "hires_from_unemployed": (_PEOPLE_FLOW, "Hires from the other unemployed, all sectors."),
+    "unemployed_hire_share": ("1", "Share of the vacancies open to the other unemployed that are filled."),
+    "mining_layoff_time": ("yr", "Time to shed surplus miners, lengthened by SOE support."),
+    # public finance
+    "central_lever_cost": ("bn CNY/yr", "Central spending on the levers with a cost per unit."),
+    "local_lever_cost": ("bn CNY/yr", "Local spending on the levers with a cost per unit."),
+    "shared_costs": ("bn CNY/yr", "Green-upgrade subsidy and phase-out compensation, split central/local."),
+}
+"""Unit and doc of every intermediate value of :mod:`restrans.model.system` that is not an auxiliary."""

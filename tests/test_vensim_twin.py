@@ -14,19 +14,20 @@ from restrans.model.lookups import LOOKUPS
 from restrans.model.parameters import PARAMETERS
 from restrans.model.stocks import STOCKS
 from restrans.model.variables import AUXILIARIES
-from restrans.model.vensim.equations import MODULE_CONSTANTS, SECTIONS, STOCK_RATES
+from restrans.model.constants import CONSTANTS
+from restrans.model.variables import HELPERS
 from restrans.sim.engine import pysd_engine
 from restrans.sim.scenario import schedules
 from restrans.sim.scenario.scenario import load_scenario
 from restrans.sim.engine.simulate import simulate
-from restrans.sim.vensim.twin import (TWIN_PATH, costed_levers, default_values, lookup_points, number, read_cin,
+from restrans.sim.vensim.twin import (TWIN_PATH, costed_levers, default_values, equations, lookup_points, number, read_cin,
                              scenario_values, vensim_unit, write_cin, write_mdl)
 from tests.conftest import DATA, SCENARIOS
 from tests.test_pysd_parity import RELATIVE_TOLERANCE, relative_deviation
 
 SCHEDULES = DATA / "vensim" / "schedules.yaml"
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_FUNCTIONS = {"MIN", "MAX", "EXP", "LN", "INTEG", "Time"}
+_FUNCTIONS = {"MIN", "MAX", "EXP", "LN", "INTEG", "Time", "IF", "THEN", "ELSE"}
 
 
 def test_committed_twin_is_the_generator_output():
@@ -34,26 +35,35 @@ def test_committed_twin_is_the_generator_output():
         "model/vensim/restrans.mdl is stale: run `make twin` (python -m restrans.sim.vensim.twin) and commit it")
 
 
-def test_every_auxiliary_has_exactly_one_equation_and_every_stock_a_rate():
-    names = [equation.name for _, _, equations in SECTIONS for equation in equations]
+def _equations():
+    return [equation for section in equations().sections for equation in section.equations]
+
+
+def test_every_auxiliary_and_helper_has_exactly_one_equation_and_every_stock_a_rate():
+    names = [equation.name for equation in _equations()]
     assert len(names) == len(set(names))
-    assert set(AUXILIARIES) <= set(names)
-    assert set(STOCK_RATES) == {stock.name for stock in STOCKS}
-    for _, _, equations in SECTIONS:
-        for equation in equations:
-            if equation.name not in AUXILIARIES:
-                assert equation.unit and equation.doc, f"helper {equation.name} needs a unit and a doc"
+    assert set(names) == set(AUXILIARIES) | set(HELPERS)
+    assert set(equations().stock_rates) == {stock.name for stock in STOCKS}
+    for equation in _equations():
+        assert equation.unit and equation.doc, f"{equation.name} needs a unit and a doc"
 
 
 def test_every_name_in_an_equation_is_defined():
-    defined = {equation.name for _, _, equations in SECTIONS for equation in equations}
+    defined = {equation.name for equation in _equations()}
     defined |= {p.name for p in PARAMETERS} | {s.name for s in STOCKS} | {lever.name for lever in LEVERS}
-    defined |= {table.name for table in LOOKUPS} | {item.name for item in MODULE_CONSTANTS}
-    defined |= {"central_lever_cost", "local_lever_cost"}
-    expressions = [equation.expression for _, _, equations in SECTIONS for equation in equations]
-    for expression in expressions + list(STOCK_RATES.values()):
+    defined |= {table.name for table in LOOKUPS} | {item.name for item in CONSTANTS}
+    expressions = [equation.expression for equation in _equations()]
+    for expression in expressions + list(equations().stock_rates.values()):
         used = set(_IDENTIFIER.findall(re.sub(r"\d+(\.\d*)?(e-?\d+)?", " ", expression))) - _FUNCTIONS
         assert used <= defined, f"undefined in {expression!r}: {used - defined}"
+
+
+def test_no_bare_module_number_in_the_twin_equations():
+    """Numbers in equations are literals of the code (1, 1000, 1e-9 ...), never a computed one like 1 - 0.7."""
+    numbers = set()
+    for expression in [equation.expression for equation in _equations()] + list(equations().stock_rates.values()):
+        numbers |= {float(text) for text in re.findall(r"(?<![A-Za-z_])\d+(?:\.\d+)?(?:e-?\d+)?", expression)}
+    assert numbers <= {0.0, 1.0, 2.0, 40.0, 50.0, 1000.0, 1e-9, 1e-12}, sorted(numbers)
 
 
 def test_twin_declares_unit_and_doc_of_every_variable():

@@ -1,7 +1,12 @@
-"""The Vensim twin of the model: its equations as Vensim text (data only) and the generated ``restrans.mdl``.
+"""The Vensim twin of the model: ``restrans.mdl``, generated and committed (package data).
 
-:mod:`restrans.model.vensim.equations` holds the hand-maintained equation template that
-mirrors :mod:`restrans.model.system`; ``sim/vensim_twin.py`` writes ``restrans.mdl`` from
-it and from the declarations (parameters, stocks, levers, lookups). Nothing
-here reads or writes files.
+The file is written by :mod:`restrans.sim.vensim.twin` (``make twin``) from
+the declarations and the equations emitted from the trace of
+:mod:`restrans.model.system` (:mod:`restrans.model.graph.emit_vensim`); it is
+committed so that a Vensim user can open it without installing restrans, and
+a test fails when it is stale. Nothing here reads or writes files.
 """
+from pathlib import Path
+
+TWIN_PATH: Path = Path(__file__).parent / "restrans.mdl"
+"""The committed Vensim twin (model defaults, 2025–2035)."""

@@ -60,7 +60,7 @@ def engine_provenance(engine: str) -> dict:
         return {"engine": engine}
     import hashlib
 
-    from restrans.sim.vensim.twin import TWIN_PATH
+    from restrans.model.vensim import TWIN_PATH
 
     return {"engine": engine, "pysd_version": pysd_engine.version(),
             "twin": {"file": "model/vensim/restrans.mdl", "sha256": hashlib.sha256(TWIN_PATH.read_bytes()).hexdigest()}}
@@ -78,7 +78,7 @@ class TwinRunner:
     """
 
     def __init__(self, model_file: Path | None = None, cache: Path | None = None):
-        from restrans.sim.vensim.twin import TWIN_PATH
+        from restrans.model.vensim import TWIN_PATH
 
         self.model = pysd_engine.load(TWIN_PATH if model_file is None else Path(model_file), cache)
         self.columns = [stock.name for stock in STOCKS] + list(AUXILIARIES)

@@ -1,9 +1,11 @@
 """Write the Vensim twin of the model (``model/vensim/restrans.mdl``) and scenario exports.
 
-The .mdl text is generated from the declarations (parameters as constants,
-initial values as ``initial_<stock>`` constants, levers as time lookups, the
-lookups, units with ``[lower,upper]`` ranges, docs and sources as comments)
-and the hand-maintained equation template :mod:`restrans.model.vensim.equations`.
+The .mdl text is generated from the declarations (parameters and named
+constants, initial values as ``initial_<stock>`` constants, levers as time
+lookups, the lookups, units with ``[lower,upper]`` ranges, docs and sources as
+comments) and the equations emitted from the trace of the numpy model
+(:func:`restrans.model.graph.emit_vensim.vensim_equations`): no equation is
+written here.
 With a scenario's values it becomes an export a Vensim user can open; the
 same values as a Vensim changes file (.cin) change only what differs.
 
@@ -17,18 +19,19 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from restrans import model
-import restrans.model.system
+from restrans.model.constants import CONSTANTS, COSTED_LEVERS
+from restrans.model.graph.emit_vensim import VensimEquations, number, vensim_equations
+from restrans.model.graph.model_graph import trace
 from restrans.model.levers import LEVERS
 from restrans.model.lookups import LOOKUPS
 from restrans.model.parameters import PARAMETERS
 from restrans.model.stocks import STOCKS
-from restrans.model.variables import AUXILIARIES
-from restrans.model.vensim.equations import MODULE_CONSTANTS, SECTIONS, STOCK_RATES
+from restrans.model.variables import AUXILIARIES, HELPERS
+from restrans.model.vensim import TWIN_PATH
 from restrans.sim.scenario.schedules import PiecewiseLinear, constant
 
-TWIN_PATH: Path = Path(model.__file__).parent / "vensim" / "restrans.mdl"
-"""The committed Vensim twin (model defaults, 2025–2035)."""
+__all__ = ["TWIN_PATH", "TwinValues", "costed_levers", "default_values", "equations", "lookup_points", "number",
+           "read_cin", "scenario_values", "vensim_unit", "write_cin", "write_mdl"]
 
 DEFAULT_TIME: tuple[float, float, float, float] = (2025.0, 2035.0, 0.0625, 0.25)
 """(start, end, dt, saveper) of the committed twin: the scenario defaults."""
@@ -92,16 +95,6 @@ def scenario_values(scenario) -> TwinValues:
 
 
 # --- formatting -------------------------------------------------------------------------------
-
-
-def number(value: float) -> str:
-    """Shortest text that reads back as exactly ``value`` (integers without a decimal point)."""
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"cannot write the non-finite number {value!r} to a Vensim file")
-    if value == int(value) and abs(value) < 1e15:
-        return str(int(value))
-    return repr(value)
 
 
 def vensim_unit(unit: str) -> str:
@@ -185,20 +178,24 @@ def lookup_points(schedule: PiecewiseLinear, start: float, end: float, dt: float
 # --- the model text ---------------------------------------------------------------------------
 
 
-def _auxiliaries_text() -> str:
+def equations() -> VensimEquations:
+    """The model's equations in Vensim text, emitted from the trace of :mod:`restrans.model.system`."""
+    return vensim_equations(trace(), {**AUXILIARIES, **HELPERS})
+
+
+def _auxiliaries_text(emitted: VensimEquations) -> str:
     parts = []
-    for title, doc, equations in SECTIONS:
-        parts.append(_group(title, doc))
-        for equation in equations:
-            unit, text = AUXILIARIES.get(equation.name, (equation.unit, equation.doc))
-            parts.append(_equation(equation.name, equation.expression, unit, text))
+    for section in emitted.sections:
+        parts.append(_group(section.title.replace(" ", "_"), section.doc))
+        for equation in section.equations:
+            parts.append(_equation(equation.name, equation.expression, equation.unit, equation.doc))
     return "".join(parts)
 
 
-def _stocks_text(values: TwinValues) -> str:
+def _stocks_text(values: TwinValues, emitted: VensimEquations) -> str:
     parts = [_group("Stocks", "Every stock integrates its net rate from its initial value (INTEG).")]
     for stock in STOCKS:
-        parts.append(_equation(stock.name, f"INTEG({STOCK_RATES[stock.name]}, initial_{stock.name})",
+        parts.append(_equation(stock.name, f"INTEG({emitted.stock_rates[stock.name]}, initial_{stock.name})",
                                stock.unit, stock.doc))
     parts.append(_group("Initial_values", "Stocks at INITIAL TIME (region preset or scenario values)."))
     for stock in STOCKS:
@@ -214,8 +211,12 @@ def _constants_text(values: TwinValues) -> str:
         parts.append(_equation(parameter.name, number(values.parameters[parameter.name]), parameter.unit,
                                f"{parameter.doc} Source: {parameter.source}",
                                _range(parameter.lower, parameter.upper)))
-    for item in MODULE_CONSTANTS:
-        parts.append(_equation(item.name, number(getattr(restrans.model.system, item.attribute)), item.unit, item.doc))
+    parts.append(_group("Constants", "Named constants of the equations (model/constants.py): structure, "
+                                     "not scenario parameters; lever costs come from model/levers.py."))
+    for item in CONSTANTS:
+        bounds = " [0,1]" if item.unit == "1" and 0.0 <= item.value <= 1.0 else ""
+        parts.append(_equation(item.name, number(item.value), item.unit, f"{item.doc} Source: {item.source}",
+                               bounds))
     return "".join(parts)
 
 
@@ -233,27 +234,8 @@ def _levers_text(values: TwinValues) -> str:
 
 
 def costed_levers() -> tuple:
-    """Levers with a direct fiscal cost (cost per unit > 0)."""
-    return tuple(lever for lever in LEVERS if lever.cost_per_unit != 0.0)
-
-
-def _lever_costs_text() -> str:
-    parts = [_group("Lever_costs", "Fiscal cost per unit of each lever and its central share (model/levers.py).")]
-    central, local = [], []
-    for lever in costed_levers():
-        cost, share = f"{lever.name}_unit_cost", f"{lever.name}_central_share"
-        unit = "bn CNY/yr" if lever.unit == "1" else f"bn CNY/yr per {lever.unit}"
-        parts.append(_equation(cost, number(lever.cost_per_unit), unit,
-                               f"Fiscal cost of {lever.name} per unit of its value."))
-        parts.append(_equation(share, number(lever.central_share), "1",
-                               f"Share of the cost of {lever.name} paid by the central government.", " [0,1]"))
-        central.append(f"{cost} * {share} * {lever.name}")
-        local.append(f"{cost} * (1 - {share}) * {lever.name}")
-    parts.append(_equation("central_lever_cost", " + ".join(central), "bn CNY/yr",
-                           "Central spending on the levers with a cost per unit."))
-    parts.append(_equation("local_lever_cost", " + ".join(local), "bn CNY/yr",
-                           "Local spending on the levers with a cost per unit."))
-    return "".join(parts)
+    """Levers with a direct fiscal cost (cost per unit other than 0)."""
+    return COSTED_LEVERS
 
 
 def _unit_in_parentheses(text: str) -> str:
@@ -281,11 +263,12 @@ def _control_text(values: TwinValues) -> str:
 def write_mdl(values: TwinValues | None = None) -> str:
     """The whole .mdl text for ``values`` (default: :func:`default_values`)."""
     values = default_values() if values is None else values
-    notes = (f"{values.title}. Generated by restrans (sim/vensim_twin.py) from model/ declarations and "
-             "model/vensim/equations.py; edit those, not this file. Units: money bn CNY (2025 prices), "
+    notes = (f"{values.title}. Generated by restrans (sim/vensim/twin.py) from the declarations in model/ and the "
+             "equations traced from model/system.py; edit those, not this file. Units: money bn CNY (2025 prices), "
              "people thousand persons, land km2, resources Mt (timber million m3), time yr.")
-    return ("{UTF-8}\n" + _group("restrans", notes) + _auxiliaries_text() + _lever_costs_text()
-            + _stocks_text(values) + _constants_text(values) + _levers_text(values) + _lookups_text()
+    emitted = equations()
+    return ("{UTF-8}\n" + _group("restrans", notes) + _auxiliaries_text(emitted)
+            + _stocks_text(values, emitted) + _constants_text(values) + _levers_text(values) + _lookups_text()
             + _control_text(values) + _SKETCH)
 
 
