@@ -144,10 +144,23 @@ def _write_kernel(path: Path) -> None:
 
 
 def load_kernel():
-    """The generated kernel module, written into :func:`cache_directory` first if it is not there."""
+    """The generated kernel module, written into :func:`cache_directory` first if it is not there.
+
+    Where the cache folder cannot be written (a read-only home), the kernel
+    goes to a folder of the system's temporary directory instead, and
+    ``RESTRANS_CACHE_DIR`` is set to it for this process, so the compiled
+    engine still works (its compiled code is then cached there too).
+    """
     path = cache_directory() / KERNEL_FILE
     if not path.exists():
-        _write_kernel(path)
+        try:
+            _write_kernel(path)
+        except OSError:
+            fallback = Path(tempfile.gettempdir()) / f"restrans-{os.getuid()}" / path.parent.name
+            os.environ["RESTRANS_CACHE_DIR"] = str(fallback.parent)
+            path = fallback / KERNEL_FILE
+            if not path.exists():
+                _write_kernel(path)
     name = f"restrans_generated_kernel_{model_digest()}"
     if name in sys.modules:
         return sys.modules[name]

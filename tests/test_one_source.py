@@ -1,0 +1,77 @@
+"""One edit to one coefficient of one sector function changes the numpy run, the compiled run and the twin.
+
+The model's equations are written once (``model/``): the test copies the
+package to a temporary folder, changes the 2.0 of the profit effect in
+``resources.capacity_investment`` to 2.5, and in a fresh process from that
+copy runs the numpy engine, the compiled engine (a new kernel generated into
+a fresh cache) and the Vensim writer (what ``make twin`` writes).
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from restrans.model import compiled
+from tests.conftest import ROOT
+
+ORIGINAL = "    profit_effect = 2.0 / (1.0 + np.exp(exponent))\n"
+EDITED = "    profit_effect = 2.5 / (1.0 + np.exp(exponent))\n"
+RELATIVE = 1e-12
+
+_PROBE = """
+import json, sys
+import numpy as np
+import restrans
+from restrans.model.stocks import STOCKS
+from restrans.sim.engine import fast_solver
+from restrans.sim.engine.simulate import build_batch, integrate
+from restrans.sim.scenario.scenario import load_scenario
+from restrans.sim.vensim.twin import write_mdl
+scenario = load_scenario(sys.argv[1], region="coal_declining")
+batch = build_batch([scenario])
+numpy_run = integrate(batch)
+compiled_run = fast_solver.integrate(batch.initial_state, batch.parameters, batch.schedules, batch.output_times,
+                                     "euler", batch.dt)
+row = [stock.name for stock in STOCKS].index("mining_capacity")
+print(json.dumps({"package": restrans.__file__, "numpy": numpy_run[-1, row, 0], "compiled": compiled_run[-1, row, 0],
+                  "twin": write_mdl()}))
+"""
+
+
+def _probe(tree, cache) -> dict:
+    environment = {**os.environ, "PYTHONPATH": str(tree), "RESTRANS_CACHE_DIR": str(cache)}
+    result = subprocess.run([sys.executable, "-c", _PROBE, str(ROOT / "scenarios" / "baseline.yaml")], check=True,
+                            capture_output=True, text=True, cwd=tree, env=environment)
+    return json.loads(result.stdout)
+
+
+def _copy_package(destination):
+    shutil.copytree(ROOT / "package", destination / "restrans",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    for folder in ("model", "sim"):
+        shutil.copytree(ROOT / folder, destination / "restrans" / folder, ignore=shutil.ignore_patterns("__pycache__"))
+
+
+@pytest.mark.skipif(not compiled.AVAILABLE, reason="numba not installed (restrans[fast])")
+def test_one_coefficient_edit_reaches_numpy_compiled_and_twin(tmp_path):
+    original_tree, edited_tree = tmp_path / "original", tmp_path / "edited"
+    for tree in (original_tree, edited_tree):
+        _copy_package(tree)
+    resources = edited_tree / "restrans" / "model" / "resources.py"
+    text = resources.read_text(encoding="utf-8")
+    assert text.count(ORIGINAL) == 1
+    resources.write_text(text.replace(ORIGINAL, EDITED), encoding="utf-8")
+    before, after = _probe(original_tree, tmp_path / "cache"), _probe(edited_tree, tmp_path / "cache")
+    assert before["package"].startswith(str(original_tree)) and after["package"].startswith(str(edited_tree))
+    for result in (before, after):  # each copy's compiled run follows its own numpy equations
+        assert np.isclose(result["compiled"], result["numpy"], rtol=RELATIVE, atol=0.0)
+    assert after["numpy"] > before["numpy"] * 1.001  # a larger profit effect: more capacity (by more than 0.1 %)
+    assert "2 / (1 + EXP(" in before["twin"] and "2.5 / (1 + EXP(" in after["twin"]
+    assert before["twin"].replace("2 / (1 + EXP(", "2.5 / (1 + EXP(") == after["twin"]
+    assert len(list((tmp_path / "cache").glob("numba-*"))) == 2  # one generated kernel per model digest
