@@ -56,3 +56,31 @@ def test_a_run_whose_local_cost_exceeds_own_revenue_is_flagged():
     assert len(notes) == 1
     assert notes[0].startswith("In coal_declining, 'big' spends more local money")
     assert "11.0 vs own revenue 8.0" in notes[0]
+
+
+def test_a_rounding_difference_is_not_a_lever_change():
+    """Equal-budget scaling leaves untouched levers off by ~1e-17: not listed (CHANGE_TOLERANCE = 1e-9 of the range)."""
+    from restrans.sim.compare.lever_changes import CHANGE_TOLERANCE, same_schedule
+
+    assert same_schedule(constant(0.3), constant(0.3 - 5.6e-17), 20.0)
+    assert same_schedule(ramp(0.4, 3.0, 2025, 2028), ramp(0.4, 3.0 + 1e-12, 2025, 2028), 20.0)
+    assert not same_schedule(constant(0.3), constant(0.3 + 40 * CHANGE_TOLERANCE), 20.0)
+    assert not same_schedule(ramp(0.4, 3.0, 2025, 2028), ramp(0.4, 3.0, 2025, 2029), 20.0)
+    (baseline,) = load_runs([SCENARIOS / "baseline.yaml"], regions="coal_declining")
+    nudged = [baseline, SimpleNamespace(**{**vars(baseline), "schedules": [
+        constant(schedule.values[-1] * (1 + 1e-15)) if schedule.is_constant else schedule
+        for schedule in baseline.schedules]})]
+    assert lever_changes(nudged, [0, 0]).empty
+
+
+def test_an_equal_budget_comparison_lists_only_real_changes_and_no_rounding_differences():
+    from restrans.sim.compare.comparison import run_comparison
+
+    comparison = run_comparison([SCENARIOS / "baseline.yaml", SCENARIOS / "livelihood_first.yaml",
+                                 SCENARIOS / "opening_up.yaml"], region="coal_declining", budget=5.0)
+    levers = comparison.levers
+    assert not levers.empty
+    assert (levers["final_change"].abs() > 1e-6).all(), levers[["scenario", "lever", "final_change"]]
+    differences = comparison.indicators.filter(like="difference_").to_numpy()
+    nonzero = np.abs(differences[differences != 0.0])
+    assert nonzero.size and nonzero.min() > 1e-12

@@ -173,8 +173,18 @@ def _baseline_index(specs: Sequence[RunSpec]) -> list[int]:
     return [first[spec.region] for spec in specs]
 
 
+DIFFERENCE_TOLERANCE: float = 1e-9
+"""A difference from the baseline smaller than this fraction of the larger of the two values is 0.
+
+Runs that differ only by rounding (a lever scaled by a root-found factor)
+would otherwise show differences like +1.11e-14."""
+
+
 def indicator_comparison(results: Results, specs: Sequence[RunSpec]) -> pd.DataFrame:
-    """Indicators at the milestone years with differences from the region's first scenario."""
+    """Indicators at the milestone years with differences from the region's first scenario.
+
+    A difference below :data:`DIFFERENCE_TOLERANCE` of the values compared is written as 0.
+    """
     table = results.indicator_table()
     years = [column for column in table.columns if column.isdigit()]
     baseline = _baseline_index(specs)
@@ -184,6 +194,8 @@ def indicator_comparison(results: Results, specs: Sequence[RunSpec]) -> pd.DataF
     frame.insert(0, "region", np.repeat([spec.region for spec in specs], n_indicators))
     values = table[years].to_numpy().reshape(len(specs), n_indicators, len(years))
     differences = values - values[baseline]
+    scale = np.maximum(np.abs(values), np.abs(values[baseline]))
+    differences = np.where(np.abs(differences) <= DIFFERENCE_TOLERANCE * scale, 0.0, differences)
     for position, year in enumerate(years):
         frame[f"difference_{year}"] = differences[:, :, position].reshape(-1)
     return frame.reset_index(drop=True)

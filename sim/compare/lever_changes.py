@@ -15,6 +15,30 @@ from restrans.sim.scenario.schedules import PiecewiseLinear
 LEVER_COLUMNS: tuple[str, ...] = ("region", "scenario", "lever", "unit", "seed_sections", "baseline", "value",
                                   "final_change", "direction")
 
+CHANGE_TOLERANCE: float = 1e-9
+"""Two schedule values closer than this fraction of the lever's declared range are the same value.
+
+Equal-budget scaling multiplies each mix's increments by a factor found by
+root finding, so a lever the mix leaves alone comes back off by a rounding
+error (0.3 vs 0.3 - 5.6e-17); that is not a change."""
+
+
+def same_schedule(first: PiecewiseLinear, second: PiecewiseLinear, lever_range: float) -> bool:
+    """True when the schedules have the same points to :data:`CHANGE_TOLERANCE` of ``lever_range``.
+
+    Parameters
+    ----------
+    first, second : PiecewiseLinear
+    lever_range : float
+        Upper minus lower bound of the lever (lever unit).
+    """
+    if first == second:
+        return True
+    tolerance = CHANGE_TOLERANCE * lever_range
+    return (len(first.times) == len(second.times)
+            and all(abs(a - b) <= CHANGE_TOLERANCE for a, b in zip(first.times, second.times))
+            and all(abs(a - b) <= tolerance for a, b in zip(first.values, second.values)))
+
 
 def describe_schedule(schedule: PiecewiseLinear) -> str:
     """Short text of a schedule: '3' for a constant, '0.4 (2025) → 3 (2028)' otherwise."""
@@ -37,7 +61,7 @@ def lever_changes(specs: Sequence, baseline: Sequence[int]) -> pd.DataFrame:
     for run, base in enumerate(baseline):
         for index, lever in enumerate(LEVERS):
             mine, reference = schedules[run][index], schedules[base][index]
-            if mine == reference:
+            if same_schedule(mine, reference, lever.upper - lever.lower):
                 continue
             change = mine.values[-1] - reference.values[-1]
             rows.append({"region": specs[run].region, "scenario": specs[run].label, "lever": lever.name,
