@@ -12,9 +12,14 @@ stocks (what a sweep does per chunk before its outcomes); the sweep row is
 the whole pipeline (design, integration, outcomes, Parquet chunks) in a
 separate process whose peak resident memory the kernel reports.
 
-Engines: ``compiled`` (numba kernels, runs split over threads; its first use
-compiles or loads the cache, not timed) and ``numpy`` (the reference
-equations, vectorised over the batch). Another timing can add rows: if
+Engines: ``compiled`` (numba kernels generated from the traced equations,
+runs split over threads; the first use compiles or loads the cache, not
+timed) with its two kernels, ``blocked`` (runs in blocks of 16 lanes,
+vectorised across runs, bit-identical to scalar; the default from one block
+on) and ``scalar`` (one run at a time), and ``numpy`` (the reference
+equations, vectorised over the batch). "vs scalar" is the ratio to the
+scalar kernel at the same method, batch and threads, measured in the same
+process. Another timing can add rows: if
 ``benchmarks/pysd_timing.py`` exists, its ``rows()`` (list of dicts) are printed
 as a second table in the same invocation.
 """
@@ -72,8 +77,9 @@ def _repeats(n_runs: int, quick: bool) -> int:
 
 def _engine_call(engine: str, method: str, inputs, threads: int):
     state, parameters, schedules, times, dt, base = inputs
-    if engine == "compiled":
-        return lambda: fast_solver.integrate(state, parameters, schedules, times, method, dt, threads)
+    if engine.startswith("compiled"):
+        kernel = engine.split()[1]
+        return lambda: fast_solver.integrate(state, parameters, schedules, times, method, dt, threads, kernel)
     batch = Batch(state, parameters, schedules, [""] * state.shape[1], float(times[0]), float(times[-1]), times,
                   method, dt, 1e-6, 1e-6)
     return lambda: integrate(batch)
@@ -81,17 +87,20 @@ def _engine_call(engine: str, method: str, inputs, threads: int):
 
 def solver_rows(quick: bool, full: bool) -> list[dict]:
     """runs/s per engine, method and batch size."""
-    engines = [("compiled", THREADS), ("compiled", 1)] if fast_solver.AVAILABLE else []
+    engines = [(f"compiled {kernel}", threads) for kernel in ("blocked", "scalar") for threads in (THREADS, 1)
+               ] if fast_solver.AVAILABLE else []
     engines.append(("numpy", 1))
     rows = []
     inputs_by_size = {size: _inputs(size) for size in BATCH_SIZES}
     if fast_solver.AVAILABLE:  # compile or load the cached kernels before timing
-        fast_solver.integrate(*inputs_by_size[1][:4], "euler", inputs_by_size[1][4])
-        fast_solver.integrate(*inputs_by_size[1][:4], "rk4", inputs_by_size[1][4])
+        for kernel in ("blocked", "scalar"):
+            for method in ("euler", "rk4"):
+                fast_solver.integrate(*inputs_by_size[1][:4], method, inputs_by_size[1][4], kernel=kernel)
     for engine, threads in engines:
         for method in ("euler", "rk4"):
             for size in BATCH_SIZES:
-                label = f"{engine} ({threads} thread{'s' if threads > 1 else ''})" if engine == "compiled" else engine
+                label = (f"{engine} ({threads} thread{'s' if threads > 1 else ''})" if engine.startswith("compiled")
+                         else engine)
                 if engine == "numpy" and size >= 100_000 and not full:
                     rows.append({"engine": label, "method": method, "batch": size, "seconds": None, "runs/s": None,
                                  "note": "not run (about 40 s Euler, 160 s RK4): --full"})
@@ -99,6 +108,17 @@ def solver_rows(quick: bool, full: bool) -> list[dict]:
                 seconds = _best(_engine_call(engine, method, inputs_by_size[size], threads), _repeats(size, quick))
                 rows.append({"engine": label, "method": method, "batch": size, "seconds": seconds,
                              "runs/s": size / seconds, "note": ""})
+    return _with_ratio_to_scalar(rows)
+
+
+def _with_ratio_to_scalar(rows: list[dict]) -> list[dict]:
+    """Each compiled row with its speed as a multiple of the scalar kernel's at the same method, batch, threads."""
+    scalar = {(row["engine"].replace("scalar", ""), row["method"], row["batch"]): row["runs/s"]
+              for row in rows if "scalar" in row["engine"]}
+    for row in rows:
+        reference = scalar.get((row["engine"].replace("blocked", ""), row["method"], row["batch"]))
+        row["vs scalar"] = (f"{row['runs/s'] / reference:.2f}x" if reference and row["runs/s"]
+                            and row["engine"].startswith("compiled") else "")
     return rows
 
 

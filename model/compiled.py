@@ -41,7 +41,9 @@ AuxiliaryIndex = IntEnum("AuxiliaryIndex", list(AUXILIARIES), start=0)
 
 N_AUXILIARIES: int = len(AUXILIARIES)
 KERNEL_FILE = "generated_kernel.py"
-"""Name of the generated kernel module in :func:`cache_directory`."""
+"""Name of the generated scalar kernel module in :func:`cache_directory`."""
+BLOCKED_KERNEL_FILE = "generated_blocked_kernel.py"
+"""Name of the generated blocked kernel module (runs in blocks of lanes) in :func:`cache_directory`."""
 
 
 # --- batches ------------------------------------------------------------------------------------------------------
@@ -119,23 +121,29 @@ def _auxiliaries_batch(start, stop, state, parameters, levers, out):
         out[:, column] = work
 
 
-def kernel_source() -> str:
-    """Source of the generated kernel module for the current model (traced and emitted, about 0.1 s)."""
+def kernel_source(kind: str = "scalar") -> str:
+    """Source of a generated kernel module for the current model (traced and emitted, about 0.1 s).
+
+    ``kind`` is ``"scalar"`` (one run: :func:`~restrans.model.graph.emit_numba.numba_source`) or
+    ``"blocked"`` (runs in blocks of lanes: :func:`~restrans.model.graph.emit_blocked.blocked_source`).
+    """
     from restrans.model.constants import CONSTANTS
+    from restrans.model.graph.emit_blocked import blocked_source
     from restrans.model.graph.emit_numba import numba_source
     from restrans.model.graph.model_graph import trace
 
-    return numba_source(trace(), {constant.name: constant.value for constant in CONSTANTS},
-                        f"Model digest {model_digest()}; rewritten whenever a source of restrans.model changes.")
+    emitter = {"scalar": numba_source, "blocked": blocked_source}[kind]
+    return emitter(trace(), {constant.name: constant.value for constant in CONSTANTS},
+                   f"Model digest {model_digest()}; rewritten whenever a source of restrans.model changes.")
 
 
-def _write_kernel(path: Path) -> None:
+def _write_kernel(path: Path, kind: str) -> None:
     """Write the generated kernel to ``path`` atomically (concurrent processes write the same text)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".kernel-", suffix=".py")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(kernel_source())
+            file.write(kernel_source(kind))
         os.replace(temporary, path)
     except BaseException:
         if os.path.exists(temporary):
@@ -143,25 +151,26 @@ def _write_kernel(path: Path) -> None:
         raise
 
 
-def load_kernel():
-    """The generated kernel module, written into :func:`cache_directory` first if it is not there.
+def load_kernel(kind: str = "scalar"):
+    """A generated kernel module (``kind`` as for :func:`kernel_source`), written into the cache first if absent.
 
     Where the cache folder cannot be written (a read-only home), the kernel
     goes to a folder of the system's temporary directory instead, and
     ``RESTRANS_CACHE_DIR`` is set to it for this process, so the compiled
     engine still works (its compiled code is then cached there too).
     """
-    path = cache_directory() / KERNEL_FILE
+    file_name = {"scalar": KERNEL_FILE, "blocked": BLOCKED_KERNEL_FILE}[kind]
+    path = cache_directory() / file_name
     if not path.exists():
         try:
-            _write_kernel(path)
+            _write_kernel(path, kind)
         except OSError:
             fallback = Path(tempfile.gettempdir()) / f"restrans-{os.getuid()}" / path.parent.name
             os.environ["RESTRANS_CACHE_DIR"] = str(fallback.parent)
-            path = fallback / KERNEL_FILE
+            path = fallback / file_name
             if not path.exists():
-                _write_kernel(path)
-    name = f"restrans_generated_kernel_{model_digest()}"
+                _write_kernel(path, kind)
+    name = f"restrans_generated_{kind}_kernel_{model_digest()}"
     if name in sys.modules:
         return sys.modules[name]
     spec = importlib.util.spec_from_file_location(name, path)
@@ -181,6 +190,8 @@ def load_kernel():
 
 if AVAILABLE:
     run_derivatives = load_kernel().run_derivatives
+    _blocked = load_kernel("blocked")
+    run_block, BLOCK_LANES, BLOCK_WORK_ROWS = _blocked.run_block, _blocked.LANES, _blocked.WORK_ROWS
     _derivatives_kernel = cached_kernel(_derivatives_batch)
     _auxiliaries_kernel = cached_kernel(_auxiliaries_batch)
 

@@ -7,6 +7,10 @@ a few cache lines, by :mod:`restrans.model.compiled`'s equations. Runs are split
 threads (the kernel releases the GIL); each run is computed alone, so results
 do not depend on the batch, the chunk or the thread count.
 
+From one block of runs on (16), :func:`integrate` hands the batch to the
+blocked kernel (:mod:`restrans.sim.engine.blocked_solver`), which gives the
+same bits faster.
+
 A run whose state becomes non-finite is not an error here: its remaining
 output times are NaN and :func:`failed_runs` names the time, so the other runs
 of the batch complete (a sweep records the failure).
@@ -23,33 +27,36 @@ from restrans.sim.scenario.schedules import LeverSchedules
 AVAILABLE = compiled.AVAILABLE
 
 
-def _set_levers(levers, evaluation, run, tables):
-    """Overwrite the time-varying levers of one run with their values at evaluation ``evaluation``.
+def varying_lever_value(k, run, t, varying_index, point_times, point_values, counts):
+    """Value at time ``t`` of the ``k``-th lever that differs between runs, for run ``run``.
 
-    Levers that differ between runs are evaluated here from their points, with
-    the arithmetic of ``restrans.sim.scenario.schedules._Padded.evaluate``.
+    The arithmetic of ``restrans.sim.scenario.schedules._Padded.evaluate``,
+    shared by the scalar and the blocked integrators so both see the same bits.
     """
+    n_runs = point_times.shape[1] // max(varying_index.shape[0], 1)
+    row = k * n_runs + run
+    count = counts[row]
+    index = -1
+    for point in range(point_times.shape[0]):
+        if point_times[point, row] <= t:
+            index += 1
+    lower = max(index, 0)
+    upper = min(lower + 1, count - 1)
+    value0 = point_values[lower, row]
+    if index < 0 or index >= count - 1:
+        return value0
+    time0 = point_times[lower, row]
+    return (point_values[upper, row] - value0) * (t - time0) / (point_times[upper, row] - time0) + value0
+
+
+def _set_levers(levers, evaluation, run, tables):
+    """Overwrite the time-varying levers of one run with their values at evaluation ``evaluation``."""
     times, shared_index, shared_values, varying_index, point_times, point_values, counts = tables
     for k in range(shared_index.shape[0]):
         levers[shared_index[k]] = shared_values[evaluation, k]
-    n_runs = point_times.shape[1] // max(varying_index.shape[0], 1)
     t = times[evaluation]
     for k in range(varying_index.shape[0]):
-        row = k * n_runs + run
-        count = counts[row]
-        index = -1
-        for point in range(point_times.shape[0]):
-            if point_times[point, row] <= t:
-                index += 1
-        lower = max(index, 0)
-        upper = min(lower + 1, count - 1)
-        value0 = point_values[lower, row]
-        if index < 0 or index >= count - 1:
-            levers[varying_index[k]] = value0
-        else:
-            time0 = point_times[lower, row]
-            levers[varying_index[k]] = (point_values[upper, row] - value0) * (t - time0) / (
-                point_times[upper, row] - time0) + value0
+        levers[varying_index[k]] = varying_lever_value(k, run, t, varying_index, point_times, point_values, counts)
 
 
 def _rk4_step(y, p, levers, run, tables, step, dt, work, slope, total, stage):
@@ -105,8 +112,9 @@ def _integrate_runs(start, stop, initial_state, parameters, constant_levers, tab
 
 
 if AVAILABLE:
-    _set_levers, _rk4_step = (compiled.numba.njit(nogil=True, inline="always", error_model="numpy")(function)
-                              for function in (_set_levers, _rk4_step))
+    varying_lever_value, _set_levers, _rk4_step = (
+        compiled.numba.njit(nogil=True, inline="always", error_model="numpy")(function)
+        for function in (varying_lever_value, _set_levers, _rk4_step))
     _kernel = compiled.cached_kernel(_integrate_runs)
 
 
@@ -133,8 +141,12 @@ def evaluation_times(start: float, dt: float, n_steps: int, method: str) -> list
     return times + [start + n_steps * dt]
 
 
+KERNELS: tuple[str, ...] = ("auto", "scalar", "blocked")
+"""Kernels :func:`integrate` can use: ``auto`` takes the blocked kernel for a batch of at least one block."""
+
+
 def integrate(initial_state: np.ndarray, parameters: np.ndarray, schedules: LeverSchedules,
-              output_times: np.ndarray, method: str, dt: float, threads: int = 1) -> np.ndarray:
+              output_times: np.ndarray, method: str, dt: float, threads: int = 1, kernel: str = "auto") -> np.ndarray:
     """Stock trajectories of a batch, shape (n_times, n_stocks, n_runs); runs that failed are NaN from then on.
 
     Parameters
@@ -150,7 +162,12 @@ def integrate(initial_state: np.ndarray, parameters: np.ndarray, schedules: Leve
         Step [year].
     threads : int
         Threads to split the runs across.
+    kernel : {"auto", "scalar", "blocked"}
+        The scalar kernel (one run at a time) or the blocked one (runs in blocks
+        of 16, vectorised across runs; bit-identical to the scalar kernel).
     """
+    if kernel not in KERNELS:
+        raise ValueError(f"kernel must be one of {KERNELS}, not {kernel!r}")
     if not AVAILABLE:
         raise RuntimeError("the compiled engine needs numba: pip install 'restrans[fast]'")
     if method not in ("euler", "rk4"):
@@ -163,9 +180,14 @@ def integrate(initial_state: np.ndarray, parameters: np.ndarray, schedules: Leve
     tables = (evaluations, *kernel_tables(schedules, evaluations))
     n_stocks, n_runs = initial_state.shape
     out = np.empty((times.size, n_stocks, n_runs))
-    compiled.run_in_threads(
-        _kernel, n_runs, threads,
-        np.ascontiguousarray(np.asarray(initial_state, dtype=np.float64).T),
-        np.ascontiguousarray(np.asarray(parameters, dtype=np.float64).T),
-        np.ascontiguousarray(schedules.evaluate(start).T), tables, dt, n_steps, record_steps, method == "rk4", out)
+    arguments = (np.ascontiguousarray(np.asarray(initial_state, dtype=np.float64).T),
+                 np.ascontiguousarray(np.asarray(parameters, dtype=np.float64).T),
+                 np.ascontiguousarray(schedules.evaluate(start).T), tables, dt, n_steps, record_steps,
+                 method == "rk4", out)
+    if kernel == "blocked" or (kernel == "auto" and n_runs >= compiled.BLOCK_LANES):
+        from restrans.sim.engine.blocked_solver import integrate_blocks
+
+        integrate_blocks(*arguments, threads=threads)
+    else:
+        compiled.run_in_threads(_kernel, n_runs, threads, *arguments)
     return out

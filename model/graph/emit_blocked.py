@@ -1,0 +1,159 @@
+"""Emitter: the graph as a numba kernel over a block of runs in structure-of-arrays layout (exact mode).
+
+:func:`blocked_source` writes ``run_block(s, p, lv, r, w)``: the stock rates
+of :data:`LANES` runs at once, each array holding one row per stock,
+parameter or lever and one column per run (lane). The graph is cut into
+levels: a level's arithmetic (+ − × ÷, minimum, maximum, comparisons, where)
+is one loop over the lanes with no call in it, which LLVM vectorises across
+runs; its transcendental operations (exp, expm1, log, pow, lookups) are a
+separate loop of scalar libm calls. A value used by a later loop goes to a
+row of the work array ``w`` (rows, lanes); a value used only in its own loop
+stays a scalar. Only what the rates need is computed (auxiliaries are the
+scalar kernel's job). Each operation is the one of the scalar kernel
+(:mod:`restrans.model.graph.emit_numba`), in the same order, without fast-math
+or contraction, so every lane is bit-identical to the scalar kernel's run:
+this is the ``exact`` mode of the blocked kernel.
+"""
+from __future__ import annotations
+
+from restrans.model.graph.emit_numba import _FUNCTIONS, _INFIX
+from restrans.model.graph.nodes import INPUT_KINDS, Graph, Node
+
+LANES: int = 16
+"""Runs per block: 16 float64 lanes measured best on the project's AVX2 machine (issue 14's study)."""
+
+TRANSCENDENTAL: frozenset[str] = frozenset({"exp", "expm1", "log", "power", "lookup"})
+"""Operations that are libm calls (or a table search): kept out of the vectorised loops."""
+
+_INPUT_ARRAYS = {"stock": "s", "parameter": "p", "lever": "lv"}
+
+
+def _needed(graph: Graph) -> list[bool]:
+    """For each node, whether a stock rate depends on it."""
+    needed = [False] * len(graph.nodes)
+    stack = list(graph.rates.values())
+    while stack:
+        node_id = stack.pop()
+        if not needed[node_id]:
+            needed[node_id] = True
+            stack.extend(graph.nodes[node_id].arguments)
+    return needed
+
+
+def _levels(graph: Graph, needed: list[bool]) -> list[int]:
+    """Loop of each node: 2k for the arithmetic after k transcendental levels, 2k - 1 for the k-th calls."""
+    depth = [0] * len(graph.nodes)
+    loop = [0] * len(graph.nodes)
+    for node in graph.nodes:
+        if not needed[node.id] or node.op in INPUT_KINDS or node.op == "literal":
+            continue
+        deepest = max((depth[argument] for argument in node.arguments), default=0)
+        depth[node.id] = deepest + (1 if node.op in TRANSCENDENTAL else 0)
+        loop[node.id] = 2 * depth[node.id] - 1 if node.op in TRANSCENDENTAL else 2 * depth[node.id]
+    return loop
+
+
+def _literal(value: float) -> str:
+    return f"({value!r})" if value < 0 else repr(value)
+
+
+class _Block:
+    """Python text of the loops of one blocked kernel."""
+
+    def __init__(self, graph: Graph, constants: dict[str, float]):
+        self.graph = graph
+        self.constants = constants
+        self.needed = _needed(graph)
+        self.loop = _levels(graph, self.needed)
+        self.rows: dict[int, int] = {}  # node id -> row of the work array, for values crossing loops
+        for node in graph.nodes:
+            if self.needed[node.id] and self._is_operation(node):
+                for argument in node.arguments:
+                    if self._is_operation(graph.nodes[argument]) and self.loop[argument] != self.loop[node.id]:
+                        self.rows.setdefault(argument, len(self.rows))
+        for node_id in graph.rates.values():
+            if self._is_operation(graph.nodes[node_id]):
+                self.rows.setdefault(node_id, len(self.rows))
+
+    @staticmethod
+    def _is_operation(node: Node) -> bool:
+        return node.op not in INPUT_KINDS and node.op != "literal"
+
+    def operand(self, node_id: int, loop: int) -> str:
+        node = self.graph.nodes[node_id]
+        if node.op == "literal":
+            return _literal(node.value)
+        if node.op == "constant":
+            return _literal(float(self.constants[node.name]))
+        if node.op in _INPUT_ARRAYS:
+            return f"{_INPUT_ARRAYS[node.op]}[{node.index}, i]"
+        if self.loop[node_id] == loop:
+            return f"v{node_id}"
+        return f"w[{self.rows[node_id]}, i]"
+
+    def expression(self, node: Node, tables: dict) -> str:
+        operands = [self.operand(argument, self.loop[node.id]) for argument in node.arguments]
+        if node.op in _INFIX:
+            return f"{operands[0]} {_INFIX[node.op]} {operands[1]}"
+        if node.op in _FUNCTIONS:
+            return f"{_FUNCTIONS[node.op]}({', '.join(operands)})"
+        if node.op == "negative":
+            return f"-{operands[0]}"
+        if node.op == "where":
+            return f"{operands[1]} if {operands[0]} else {operands[2]}"
+        if node.op == "lookup":
+            return f"interpolate({operands[0]}, {tables[node.table]}_X, {tables[node.table]}_Y)"
+        raise ValueError(f"the blocked emitter has no form for operation {node.op!r}")
+
+    def loops(self, tables: dict) -> list[str]:
+        """The body of ``run_block``: one ``for i`` loop per level, then the rates."""
+        lines = []
+        last = max((self.loop[node.id] for node in self.graph.nodes if self.needed[node.id]), default=0)
+        for loop in range(last + 1):
+            body = []
+            for node in self.graph.nodes:
+                if self.needed[node.id] and self._is_operation(node) and self.loop[node.id] == loop:
+                    body.append(f"        v{node.id} = {self.expression(node, tables)}")
+                    if node.id in self.rows:
+                        body.append(f"        w[{self.rows[node.id]}, i] = v{node.id}")
+            if body:
+                kind = "calls" if loop % 2 else "arithmetic"
+                lines += [f"    for i in range({LANES}):  # level {loop}: {kind}"] + body
+        lines.append(f"    for i in range({LANES}):  # rates")
+        for position, node_id in enumerate(self.graph.rates.values()):
+            lines.append(f"        r[{position}, i] = {self.operand(node_id, -1)}")
+        return lines
+
+
+def blocked_source(graph: Graph, constants: dict[str, float], header: str = "") -> str:
+    """Source of a module defining ``run_block``, ``LANES`` and ``WORK_ROWS`` for the model in ``graph``.
+
+    Parameters
+    ----------
+    graph : Graph
+        The traced model.
+    constants : dict of str to float
+        Value of every named constant (written as numbers).
+    header : str
+        One line for the module docstring.
+
+    Returns
+    -------
+    str
+        Python source; ``run_block(s, p, lv, r, w)`` takes ``s`` (n_stocks, LANES),
+        ``p`` (n_parameters, LANES), ``lv`` (n_levers, LANES), writes the rates
+        into ``r`` (n_stocks, LANES) and uses ``w`` (WORK_ROWS, LANES) as scratch.
+    """
+    block = _Block(graph, constants)
+    tables = {table: f"LOOKUP_{graph.lookup_names[table].upper()}" for table in graph.lookup_names}
+    lines = ['"""Generated by restrans.model.graph.emit_blocked from the trace of restrans.model.system: do not edit.',
+             "", header, '"""', "import numba", "import numpy as np", "",
+             "from restrans.model.graph.kernel_runtime import interpolate", "",
+             f"LANES = {LANES}", f"WORK_ROWS = {max(len(block.rows), 1)}"]
+    for (x_points, y_points), name in tables.items():
+        lines += [f"{name}_X = {tuple(x_points)!r}", f"{name}_Y = {tuple(y_points)!r}"]
+    lines += ["", "", '@numba.njit(nogil=True, cache=True, error_model="numpy")',
+              "def run_block(s, p, lv, r, w):",
+              '    """Stock rates of LANES runs (one per column) into ``r``; ``w`` is scratch."""']
+    lines += block.loops(tables)
+    return "\n".join(lines) + "\n"
