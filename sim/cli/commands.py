@@ -252,14 +252,12 @@ def compare(
     engine: str = typer.Option("native", "--engine", help="native, or pysd: the Vensim twin run by PySD (Euler)."),
 ) -> None:
     """Run scenarios (x regions) as one batch; write the comparison, scorecard and report to outputs/<name>/."""
-    import re
-
     from restrans.sim.compare.comparison import run_comparison
     from restrans.sim.report.compare_outputs import REPORT, write_comparison
+    from restrans.sim.scenario.names import check_output_name
 
     try:
-        if not re.match(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", name):
-            raise InputError("--name", "--name", name, "a folder name of letters, digits, '_', '-' and '.'")
+        check_output_name(name, "--name", "--name", "a folder name")
         comparison = run_comparison(scenarios, region, regions, budget, targets, method, dt, engine)
     except InputError as error:
         _fail(str(error), 2)

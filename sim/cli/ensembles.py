@@ -2,11 +2,15 @@
 
 Part of the command line (with :mod:`restrans.sim.cli.commands`, which registers them): these
 are the only other functions that print. Bad input gives one line and exit
-code 2, nothing written; a missing optional package one line and exit code 1.
+code 2, nothing written; a missing optional package, or a sweep folder that
+another sweep holds, one line and exit code 1. SIGINT or SIGTERM during a
+sweep gives one line saying how to resume and exit code 130 or 143.
 """
 from __future__ import annotations
 
 import importlib.util
+import signal
+import threading
 import time
 from contextlib import contextmanager
 from enum import Enum
@@ -38,6 +42,60 @@ class Method(str, Enum):
 def _fail(message: str, code: int) -> None:
     error_console.print(f"restrans: error: {message}", markup=False)
     raise typer.Exit(code)
+
+
+class Interrupted(Exception):
+    """SIGTERM (or SIGINT) arrived during a sweep; ``number`` is the signal."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__(signal.Signals(number).name)
+        self.number = number
+
+
+@contextmanager
+def signals_interrupt():
+    """Turn SIGTERM into :class:`Interrupted` while a sweep runs (SIGINT is KeyboardInterrupt already), so the
+    sweep's files are closed, its temporary files removed and its lock released."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(number, frame) -> None:
+        raise Interrupted(number)
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def notice(line: str) -> None:
+    """Print a one-line notice of a sweep (a chunk recomputed, a stale lock taken over) on stderr."""
+    error_console.print(f"restrans: notice: {line}", markup=False)
+
+
+@contextmanager
+def sweep_errors():
+    """One line and an exit code for what can stop a sweep: bad input (2), a fault such as a busy folder (1),
+    SIGINT (130) or SIGTERM (143), both saying how to resume; yields a dict whose ``directory`` the caller sets
+    to the sweep's folder once it is known."""
+    from restrans.sim.ensembles.sweep_folder import SweepFault
+
+    context: dict = {"directory": None}
+    try:
+        with signals_interrupt():
+            yield context
+    except InputError as error:
+        _fail(str(error), 2)
+    except SweepFault as error:
+        _fail(str(error), 1)
+    except (KeyboardInterrupt, Interrupted) as error:
+        number = error.number if isinstance(error, Interrupted) else signal.SIGINT
+        directory = context["directory"]
+        where = f"the finished chunks are kept in {directory}/; " if directory is not None else ""
+        _fail(f"interrupted by {signal.Signals(number).name}: {where}run the same command again to resume",
+              128 + int(number))
 
 
 def require_ensembles(command: str) -> None:
@@ -106,7 +164,7 @@ def sweep(
     from restrans.sim.ensembles.sweep_runs import BACKENDS
     from restrans.sim.ensembles.sweep_spec import check_scheduler_address, load_sweep
 
-    try:
+    with sweep_errors() as context:
         if workers and scheduler:
             raise InputError("--workers", "--workers", workers, "either --workers or --scheduler, not both")
         if backend not in BACKENDS:
@@ -122,10 +180,9 @@ def sweep(
         options = SweepOptions(out, chunk, workers, scheduler, trajectories, backend,
                                _targets_path(targets, str(sweep_file)))
         started = time.perf_counter()
+        context["directory"] = Path(out) / spec.name
         with progress_bar(spec.name) as update:
-            directory = run_sweep(spec, options, update)
-    except InputError as error:
-        _fail(str(error), 2)
+            directory = run_sweep(spec, options, update, notice)
     _print_sweep_summary(directory, time.perf_counter() - started)
 
 
@@ -136,7 +193,7 @@ def _sweep_foreign(sweep_file: Path, model_file: Path, out: Path, chunk: Optiona
     from restrans.sim.vensim.foreign import ForeignModel
     from restrans.sim.vensim.foreign_sweep import load_foreign_sweep, run_foreign_sweep
 
-    try:
+    with sweep_errors() as context:
         for option, value, default in (("--workers", workers, 0), ("--scheduler", scheduler, None),
                                        ("--trajectories", trajectories, False), ("--targets", targets, None),
                                        ("--engine", engine, "native"), ("--backend", backend, "auto")):
@@ -147,10 +204,9 @@ def _sweep_foreign(sweep_file: Path, model_file: Path, out: Path, chunk: Optiona
         foreign = ForeignModel(model_file)
         spec = load_foreign_sweep(sweep_file, foreign)
         started = time.perf_counter()
+        context["directory"] = Path(out) / spec.name
         with progress_bar(spec.name) as update:
-            directory = run_foreign_sweep(spec, out, chunk, update)
-    except InputError as error:
-        _fail(str(error), 2)
+            directory = run_foreign_sweep(spec, out, chunk, update, notice)
     _print_sweep_summary(directory, time.perf_counter() - started)
 
 
@@ -177,8 +233,10 @@ def uncertainty(
     """Monte Carlo over each scenario's uncertainty: fan charts and the probability of meeting each 2035 target."""
     require_ensembles("uncertainty")
     from restrans.sim.ensembles.uncertainty import run_uncertainty
+    from restrans.sim.scenario.names import check_output_name
 
     try:
+        check_output_name(name, "--name", "--name", "a folder name")
         targets_path = _targets_path(targets, str(scenarios[0]))
         started = time.perf_counter()
         with progress_bar("uncertainty") as update:

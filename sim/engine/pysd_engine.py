@@ -23,6 +23,8 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
+from restrans.sim.engine.model_text import check_model_text
+
 CACHE_ENVIRONMENT = "RESTRANS_CACHE_DIR"
 """Environment variable naming the folder of cached translations."""
 
@@ -81,9 +83,16 @@ def translate(model_file: Path, cache: Path | None = None) -> Path:
     -------
     Path
         The translated ``.py`` file inside the cache.
+
+    Raises
+    ------
+    InputError
+        A comment or a unit of the model holds a triple quote or a backslash
+        (:func:`restrans.sim.engine.model_text.check_model_text`).
     """
     model_file = Path(model_file)
     translator = MODEL_SUFFIXES[model_file.suffix.lower()]
+    check_model_text(model_file)  # before PySD writes (or a cached translation brings back) code from it
     pysd = _pysd()
     digest = hashlib.sha256(model_file.read_bytes() + pysd.__version__.encode()).hexdigest()[:24]
     cache = cache_directory() if cache is None else Path(cache)

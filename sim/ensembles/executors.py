@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Iterable, Iterator
 
@@ -51,6 +52,8 @@ class InProcess:
 
 
 def _worker_initialiser() -> None:
+    """One thread per worker; Ctrl-C is the parent's to handle (it stops the workers), not each worker's."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
@@ -69,8 +72,17 @@ class LocalProcesses:
                                          initializer=_worker_initialiser)
         return self
 
-    def __exit__(self, *exc) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
+    def __exit__(self, exception_type, *exc) -> None:
+        if exception_type is None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            return
+        # interrupted or failed: do not wait for the chunks in flight (they are computed again on resume)
+        processes = list((getattr(self._pool, "_processes", None) or {}).values())
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.join(timeout=10)
 
     def map_unordered(self, tasks: Iterable[ChunkTask]) -> Iterator[ChunkResult]:
         return _bounded(lambda task: self._pool.submit(run_chunk, task), tasks,

@@ -5,10 +5,16 @@ A factor maps a number ``u`` in [0, 1] (a design's unit hypercube) to a value
 CDF of a distribution truncated to its bounds — and sets that value in a run:
 a parameter, an initial stock, a lever (as a constant schedule) or one field
 of a lever's schedule in the base scenario (``transfer_payment.step.at``).
+
+A grid's size (:func:`grid_size`) is an exact Python integer, and a lever may
+be varied as a constant or through fields of its schedule, not both
+(:func:`check_lever_and_its_schedule`).
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+from typing import Sequence
 
 import numpy as np
 from scipy import stats
@@ -16,6 +22,7 @@ from scipy import stats
 from restrans.model.levers import LEVERS
 from restrans.model.parameters import PARAMETERS
 from restrans.model.stocks import STOCKS
+from restrans.sim.scenario.errors import InputError
 
 PARAMETER_DECLARATIONS = {parameter.name: parameter for parameter in PARAMETERS}
 STOCK_DECLARATIONS = {stock.name: stock for stock in STOCKS}
@@ -163,3 +170,47 @@ def declared_bounds(target: Target, scenario) -> tuple[float, float, str]:
             return lower, upper, f"the base scenario's time span [{lower:g}, {upper:g}] yr"
     return (declaration.lower, declaration.upper,
             f"the declared bounds [{declaration.lower:g}, {declaration.upper:g}] {declaration.unit}")
+
+
+def grid_levels(factor: Factor, levels: int) -> int:
+    """Grid levels of ``factor``: the number of its ``values``, else its own ``levels``, else ``levels``."""
+    return len(factor.values) if factor.kind == "values" else factor.levels or levels
+
+
+def grid_size(factors: Sequence[Factor], levels: int) -> int:
+    """Runs of the full grid of ``factors``: the product of their level counts, in Python integers.
+
+    Parameters
+    ----------
+    factors : sequence of Factor
+    levels : int
+        Levels of a factor that sets none itself (the design's ``n``).
+
+    Returns
+    -------
+    int
+        Runs, exact however large (64 factors of 2 levels give 2**64, not an overflowed 0).
+    """
+    return math.prod(grid_levels(factor, levels) for factor in factors)
+
+
+def check_lever_and_its_schedule(display: str, factors: tuple[Factor, ...]) -> None:
+    """Refuse a lever varied both as a constant and through a field of its schedule.
+
+    The constant replaces the base scenario's schedule, so the field would be recorded as varied in
+    ``experiments.parquet`` while having no effect on any run.
+
+    Raises
+    ------
+    InputError
+        One line naming the sweep file, both factors and why.
+    """
+    constant_factors = {factor.target.name: factor.key for factor in factors if factor.target.kind == "lever"}
+    for factor in factors:
+        lever = factor.target.name
+        if factor.target.kind == "schedule" and lever in constant_factors:
+            kind = factor.target.schedule_kind
+            raise InputError(display, f"factors.{factor.key}", factor.key,
+                             f"not together with factor '{constant_factors[lever]}': that factor sets lever "
+                             f"'{lever}' to a constant, which replaces the base scenario's {kind} schedule, so "
+                             f"'{factor.key}' would have no effect; vary the lever or fields of its schedule, not both")

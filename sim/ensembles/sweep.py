@@ -6,16 +6,20 @@ Output folder (``outputs/<sweep name>/`` by default)::
     outcomes.parquet      one row per run: run, status, failure_reason, outcome columns (restrans.sim.ensembles.outcomes)
     trajectories.nc       with --trajectories: (run, time) per variable, HDF5-chunked by runs
     manifest.json         sweep file and hash, resolved sweep, seed, backend, chunking, counts, wall time
-    chunks/               one file per finished chunk; kept so that a killed sweep resumes
+    chunks/               one file per finished chunk and its record (runs, SHA-256); kept so that a killed sweep resumes
+    sweep_state.json      what must match to resume: the sweep and the hashes of everything its numbers depend on
+    sweep.lock            while a sweep runs: its PID, host and start time (an exclusive flock)
 
 A chunk file appears only complete (temporary file, then rename). Started
-again with the same command, a sweep skips the chunks already on disk; the
-final files are assembled from the chunk files in run order, so they equal an
-uninterrupted sweep's bit for bit, whatever executor computed which chunk.
+again with the same command, a sweep skips the chunks already on disk whose
+records verify (the others are computed again, with a notice); the final files
+are assembled from the verified chunk files in run order, so they equal an
+uninterrupted sweep's bit for bit, whatever executor computed which chunk. The
+folder's lock, its resume check and the chunk records are
+:mod:`restrans.sim.ensembles.sweep_folder`.
 """
 from __future__ import annotations
 
-import io
 import json
 import os
 import time
@@ -25,18 +29,23 @@ from typing import Callable
 
 import numpy as np
 import pandas as pd
+import pyarrow
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from restrans.sim.scenario.errors import InputError
 from restrans.sim.ensembles.executors import make_executor
 from restrans.sim.ensembles.outcomes import outcome_columns, whole_years
-from restrans.sim.engine.outputs import atomic_write_bytes, atomic_write_text, build_manifest, file_sha256
+from restrans.sim.engine.outputs import atomic_write_text, build_manifest, file_sha256, package_version
+from restrans.sim.ensembles.sweep_folder import (STATE_FILE, Notify, SweepFault, SweepFolder, chunk_path, file_input,
+                                                 parquet_bytes, simulation_source_digest, value_input)
 from restrans.sim.ensembles.sweep_runs import ChunkResult, ChunkTask, RunPlan, resolve_backend
 from restrans.sim.ensembles.sweep_spec import SweepSpec, design_values
 
-STATE_FILE = "sweep_state.json"
+__all__ = ["STATE_FILE", "SweepFault", "SweepOptions", "chunk_path", "compute_chunks", "concatenate_parquet",
+           "parquet_bytes", "run_sweep"]
 Progress = Callable[[int, int], None]
+VERIFY_ATTEMPTS = 2
+"""Times the missing chunks are computed and verified before a sweep gives up (a disk that corrupts writes)."""
 
 
 @dataclass(frozen=True)
@@ -87,55 +96,39 @@ def default_targets_path(spec_path: str) -> Path | None:
     return None
 
 
-def _state(spec: SweepSpec, chunk: int, backend: str, trajectories: bool, targets: tuple) -> dict:
-    return {"fingerprint": spec.fingerprint(), "chunk": chunk, "backend": backend, "trajectories": trajectories,
-            "targets": [target.identifier for target in targets], "n_runs": spec.n_runs}
+def native_inputs(spec: SweepSpec, targets_path: Path | None, backend: str) -> dict:
+    """Everything a chunk's numbers depend on, for the resume check (name -> file hash or value).
 
-
-def prepare_sweep_folder(directory: Path, state: dict) -> None:
-    """Create the folder, or check that it holds the same sweep (to resume), else refuse."""
-    state_path = directory / STATE_FILE
-    if state_path.is_file():
-        previous = json.loads(state_path.read_text(encoding="utf-8"))
-        if previous != state:
-            changed = [key for key in state if previous.get(key) != state[key]]
-            raise InputError("--out", str(directory), ", ".join(changed),
-                             "a folder of the same sweep to resume it (same file, --chunk, backend, --trajectories "
-                             "and targets), or a new folder: this one holds another sweep; use another --out or "
-                             "delete it")
-        return
-    if directory.exists() and any(directory.iterdir()):
-        raise InputError("--out", str(directory), "not empty", "an empty or new folder for a new sweep")
-    atomic_write_text(state_path, json.dumps(state, indent=2) + "\n")
-
-
-def start_sweep_folder(directory: Path, state: dict, factors, values: np.ndarray,
-                       chunk: int) -> tuple[int, set[int], int]:
-    """Prepare (or resume) a sweep folder and write ``experiments.parquet`` once.
-
-    Returns the number of chunks, the indices of chunks already finished and the
-    number of runs they hold.
+    The sweep file and the base scenario's ``extends`` chain (file contents), the targets file, the
+    region preset, the digests of the model's sources and of the simulation code, the restrans and
+    numerical library versions, the backend and the solver settings.
     """
-    prepare_sweep_folder(directory, state)
-    experiments = directory / "experiments.parquet"
-    if not experiments.is_file():
-        frame = pd.DataFrame(values, columns=[factor.key for factor in factors])
-        frame.insert(0, "run", np.arange(values.shape[0], dtype=np.int64))
-        atomic_write_bytes(experiments, parquet_bytes(frame))
-    n_chunks = -(-values.shape[0] // chunk)
-    done = {index for index in range(n_chunks) if chunk_path(directory, index, "outcomes").is_file()}
-    runs_done = sum(min(chunk, values.shape[0] - index * chunk) for index in done)
-    return n_chunks, done, runs_done
+    from restrans.model.compiled import model_digest
+    from restrans.sim.scenario.regions import REGIONS_DIRECTORY
+
+    inputs = {"sweep file": file_input(spec.path)}
+    for position, path in enumerate(spec.base.source_files):
+        inputs["base scenario" if position == 0 else f"base scenario extends ({position})"] = file_input(path)
+    inputs["targets file"] = file_input(targets_path) if targets_path is not None else value_input(None)
+    inputs["region preset"] = file_input(REGIONS_DIRECTORY / f"{spec.base.region}.yaml")
+    solver = spec.base.solver
+    inputs.update({"model source": value_input(model_digest()),
+                   "simulation source": value_input(simulation_source_digest()),
+                   "restrans version": value_input(package_version()),
+                   "numpy version": value_input(np.__version__), "backend": value_input(backend),
+                   "solver": value_input({"method": solver.method, "dt": solver.dt, "rtol": solver.rtol,
+                                          "atol": solver.atol})})
+    if backend == "compiled":
+        import numba
+
+        inputs["numba version"] = value_input(numba.__version__)
+    return inputs
 
 
-def chunk_path(directory: Path, index: int, kind: str) -> Path:
-    return directory / "chunks" / f"{kind}-{index:06d}.{'nc' if kind == 'trajectories' else 'parquet'}"
-
-
-def parquet_bytes(frame: pd.DataFrame) -> bytes:
-    buffer = io.BytesIO()
-    frame.to_parquet(buffer, index=False, engine="pyarrow")
-    return buffer.getvalue()
+def _state(spec: SweepSpec, chunk: int, backend: str, options: SweepOptions, targets: tuple) -> dict:
+    return {"fingerprint": spec.fingerprint(), "chunk": chunk, "backend": backend,
+            "trajectories": options.trajectories, "targets": [target.identifier for target in targets],
+            "n_runs": spec.n_runs, "inputs": native_inputs(spec, options.targets, backend)}
 
 
 def _outcome_frame(result: ChunkResult, columns: list[str]) -> pd.DataFrame:
@@ -146,24 +139,48 @@ def _outcome_frame(result: ChunkResult, columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame(data)
 
 
-def _write_chunk(directory: Path, result: ChunkResult, columns: list[str]) -> None:
-    """Write one finished chunk: trajectories first, then outcomes (whose presence marks the chunk done)."""
+def _write_chunk(folder: SweepFolder, result: ChunkResult, columns: list[str]) -> None:
+    """Write one finished chunk with its records: trajectories first, then outcomes."""
+    first_run, runs = int(result.runs[0]), len(result.runs)
     if result.trajectories:
         from restrans.sim.ensembles.trajectories import chunk_dataset_bytes
 
-        atomic_write_bytes(chunk_path(directory, result.index, "trajectories"),
-                           chunk_dataset_bytes(result.runs, result.times, result.trajectories))
-    atomic_write_bytes(chunk_path(directory, result.index, "outcomes"),
-                       parquet_bytes(_outcome_frame(result, columns)))
+        folder.write_chunk(result.index, "trajectories",
+                           chunk_dataset_bytes(result.runs, result.times, result.trajectories), first_run, runs)
+    folder.write_chunk(result.index, "outcomes", parquet_bytes(_outcome_frame(result, columns)), first_run, runs)
 
 
-def _tasks(spec: SweepSpec, plan: RunPlan, values: np.ndarray, chunk: int, done: set[int], threads: int):
+def _tasks(plan: RunPlan, values: np.ndarray, chunk: int, done: set[int], threads: int):
     for index, first in enumerate(range(0, values.shape[0], chunk)):
         if index not in done:
             yield ChunkTask(plan, index, first, values[first:first + chunk], threads)
 
 
-def run_sweep(spec: SweepSpec, options: SweepOptions, progress: Progress | None = None) -> Path:
+def compute_chunks(folder: SweepFolder, values: np.ndarray, chunk: int, compute: Callable[[set[int]], None],
+                   progress: Progress | None = None) -> int:
+    """Verify the chunks on disk, compute the others with ``compute(done)``, verify all again; returns n_chunks.
+
+    A chunk that fails verification (see :meth:`SweepFolder.verified_chunks`) is computed again; after
+    :data:`VERIFY_ATTEMPTS` rounds that still leave one unverified, :class:`SweepFault`.
+    """
+    n_runs = values.shape[0]
+    n_chunks = -(-n_runs // chunk)
+    done = folder.verified_chunks(n_chunks, chunk, n_runs)
+    for _ in range(VERIFY_ATTEMPTS):
+        if progress:
+            progress(sum(min(chunk, n_runs - index * chunk) for index in done), n_runs)
+        if len(done) == n_chunks:
+            return n_chunks
+        compute(done)
+        done = folder.verified_chunks(n_chunks, chunk, n_runs)
+    if len(done) < n_chunks:
+        raise SweepFault(f"{folder.directory}: chunk(s) {sorted(set(range(n_chunks)) - done)[:5]} failed "
+                         "verification again right after being written; check the disk")
+    return n_chunks
+
+
+def run_sweep(spec: SweepSpec, options: SweepOptions, progress: Progress | None = None,
+              notify: Notify | None = None) -> Path:
     """Run (or resume) a sweep; returns its output folder.
 
     Parameters
@@ -172,6 +189,15 @@ def run_sweep(spec: SweepSpec, options: SweepOptions, progress: Progress | None 
     options : SweepOptions
     progress : callable, optional
         ``progress(runs_done, runs_total)`` after each chunk (and once at the start).
+    notify : callable, optional
+        ``notify(line)`` for one-line notices: a chunk recomputed, a stale lock or temporary files removed.
+
+    Raises
+    ------
+    InputError
+        The folder holds another sweep, or one whose inputs changed since it started.
+    SweepFault
+        Another sweep holds the folder's lock, or chunks keep failing verification.
     """
     started = time.perf_counter()
     chunk = options.chunk or spec.chunk
@@ -179,21 +205,26 @@ def run_sweep(spec: SweepSpec, options: SweepOptions, progress: Progress | None 
     targets = load_targets_for(options.targets)
     directory = Path(options.out) / spec.name
     values = design_values(spec)
-    n_chunks, done, runs_done = start_sweep_folder(
-        directory, _state(spec, chunk, backend, options.trajectories, targets), spec.factors, values, chunk)
     plan = RunPlan(spec.base, spec.factors, backend, targets, spec.trajectories if options.trajectories else ())
     years, _ = whole_years(spec.base.output_times())
     columns = outcome_columns(years, targets, spec.base.region)
-    if progress:
-        progress(runs_done, values.shape[0])
-    executor = make_executor(options.workers, options.scheduler or spec.scheduler)
-    with executor:
-        for result in executor.map_unordered(_tasks(spec, plan, values, chunk, done, executor.threads_per_task)):
-            _write_chunk(directory, result, columns)
-            runs_done += len(result.runs)
-            if progress:
-                progress(runs_done, values.shape[0])
-    _assemble(directory, spec, options, n_chunks, backend, chunk, targets, time.perf_counter() - started)
+    kinds = ("trajectories", "outcomes") if options.trajectories else ("outcomes",)
+    with SweepFolder(directory, _state(spec, chunk, backend, options, targets), kinds, notify) as folder:
+        folder.write_experiments(spec.factors, values)
+        executor = make_executor(options.workers, options.scheduler or spec.scheduler)
+        counter = {"runs": 0}
+
+        def compute(done: set[int]) -> None:
+            counter["runs"] = sum(min(chunk, values.shape[0] - index * chunk) for index in done)
+            with executor:
+                for result in executor.map_unordered(_tasks(plan, values, chunk, done, executor.threads_per_task)):
+                    _write_chunk(folder, result, columns)
+                    counter["runs"] += len(result.runs)
+                    if progress:
+                        progress(counter["runs"], values.shape[0])
+
+        n_chunks = compute_chunks(folder, values, chunk, compute, progress)
+        _assemble(directory, spec, options, n_chunks, backend, chunk, targets, time.perf_counter() - started)
     return directory
 
 
@@ -236,6 +267,13 @@ def concatenate_parquet(paths: list[Path], destination: Path) -> int:
             writer.write_table(table)
         writer.close()
         os.replace(temporary, destination)
+    except pyarrow.ArrowException as error:
+        if writer is not None:
+            writer.close()
+        temporary.unlink(missing_ok=True)
+        raise SweepFault(f"{destination.parent}: could not read a chunk while assembling {destination.name} "
+                         f"({' '.join(str(error).split())[:160]}); run the same command again to recompute it") \
+            from None
     except BaseException:
         if writer is not None:
             writer.close()

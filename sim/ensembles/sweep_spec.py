@@ -28,6 +28,7 @@ import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
 import numpy as np
 from pydantic import ValidationError
@@ -36,8 +37,9 @@ from scipy.stats import qmc
 from restrans.model.indicators import INDICATORS
 from restrans.model.variables import AUXILIARIES
 from restrans.sim.scenario.errors import MISSING, InputError, did_you_mean, read_yaml_mapping
+from restrans.sim.scenario.names import check_output_name
 from restrans.sim.ensembles.factors import (LEVER_DECLARATIONS, PARAMETER_DECLARATIONS, SCHEDULE_FIELDS, STOCK_DECLARATIONS, Factor,
-                         Target, declared_bounds)
+                         Target, check_lever_and_its_schedule, declared_bounds, grid_levels, grid_size)
 from restrans.sim.scenario.scenario import load_scenario
 from restrans.sim.scenario.scenario_fields import DISTRIBUTION_KINDS, Distribution
 
@@ -101,10 +103,37 @@ class SweepSpec:
 
     @property
     def n_runs(self) -> int:
-        """Number of runs of the design."""
-        if self.method == "grid":
-            return int(np.prod([len(factor.grid_values(factor.levels or self.n)) for factor in self.factors]))
-        return self.n
+        """Number of runs of the design (a Python integer: a grid's size never overflows)."""
+        return grid_size(self.factors, self.n) if self.method == "grid" else self.n
+
+
+def check_grid_size(display: str, method: str, n: int, factors: Sequence[Factor]) -> None:
+    """Refuse a ``grid`` design of more than :data:`MAXIMUM_RUNS` runs (other designs have ``n`` runs).
+
+    Parameters
+    ----------
+    display : str
+        The sweep file, as the user named it.
+    method : str
+        The design (only ``grid`` is checked here; ``design.n`` bounds the others).
+    n : int
+        The design's ``n``: levels of a factor that sets none itself.
+    factors : sequence of Factor
+
+    Raises
+    ------
+    InputError
+        One line naming the sweep file, ``design.n``, the grid's exact size and its level counts.
+    """
+    if method != "grid":
+        return
+    runs = grid_size(factors, n)
+    if runs > MAXIMUM_RUNS:
+        counts = " x ".join(str(grid_levels(factor, n)) for factor in factors)
+        if len(counts) > 60:
+            counts = f"{len(factors)} factors"
+        raise InputError(display, "design.n", n, f"a grid of at most {MAXIMUM_RUNS:,} runs (this one has "
+                         f"{runs:,}: {counts}); use fewer levels or factors, or lhs, sobol or montecarlo")
 
 
 def unit_design(method: str, n: int, dimensions: int, seed: int) -> np.ndarray:
@@ -121,8 +150,16 @@ def unit_design(method: str, n: int, dimensions: int, seed: int) -> np.ndarray:
 
 
 def design_values(spec: SweepSpec) -> np.ndarray:
-    """Factor values of every run, shape (n_runs, n_factors), in the factors' units."""
+    """Factor values of every run, shape (n_runs, n_factors), in the factors' units.
+
+    Raises
+    ------
+    InputError
+        A grid of more than :data:`MAXIMUM_RUNS` runs (checked again here, for every caller, before the
+        product of the levels is built).
+    """
     if spec.method == "grid":
+        check_grid_size(spec.path, spec.method, spec.n, spec.factors)  # before itertools.product tries it
         levels = [factor.grid_values(factor.levels or spec.n) for factor in spec.factors]
         return np.array(list(itertools.product(*levels)), dtype=float).reshape(-1, len(spec.factors))
     unit = unit_design(spec.method, spec.n, len(spec.factors), spec.seed)
@@ -244,7 +281,9 @@ def _factors(display: str, data: object, base) -> tuple[Factor, ...]:
     if not isinstance(data, dict) or not data:
         raise InputError(display, "factors", data if data is not None else MISSING,
                          "a non-empty mapping of factor name -> {range: [lower, upper]} or a distribution")
-    return tuple(_factor(display, key, value, base) for key, value in data.items())
+    factors = tuple(_factor(display, key, value, base) for key, value in data.items())
+    check_lever_and_its_schedule(display, factors)
+    return factors
 
 
 def read_design(display: str, data: object) -> tuple[str, int, int]:
@@ -316,15 +355,11 @@ def load_sweep(path: str | Path) -> SweepSpec:
     if not base_path.is_file():
         raise InputError(display, "base", data["base"], f"an existing scenario file (not found: {base_path})")
     base = load_scenario(base_path)
-    name = data.get("name", Path(path).stem)
-    if not isinstance(name, str) or not re.match(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", name):
-        raise InputError(display, "name", name, "a name of letters, digits, '_', '-' and '.' (the output folder)")
+    name = check_output_name(data.get("name", Path(path).stem), display, "name")
     description = data.get("description") or ""
     method, n, seed = read_design(display, data.get("design"))
     chunk = DEFAULT_CHUNK if data.get("chunk") is None else read_whole_number(display, "chunk", data["chunk"], 1, 10**7)
     spec = SweepSpec(name, str(description), display, base, method, n, seed, _factors(display, data.get("factors"), base),
                      _trajectories(display, data.get("trajectories")), chunk, _scheduler(display, data.get("dask")))
-    if spec.n_runs > MAXIMUM_RUNS:
-        raise InputError(display, "design.n", n, f"a grid of at most {MAXIMUM_RUNS:,} runs (this one has "
-                         f"{spec.n_runs:,})")
+    check_grid_size(display, method, n, spec.factors)
     return spec

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from restrans.sim.scenario.errors import InputError
+from restrans.sim.scenario.names import check_output_name
 from restrans.sim.ensembles.executors import make_executor
 from restrans.sim.ensembles.factors import Factor, Target
 from restrans.sim.engine.outputs import atomic_write_bytes, atomic_write_text, build_manifest, file_sha256
@@ -126,8 +127,16 @@ def fan_chart(times: np.ndarray, bands: pd.DataFrame, scenarios: list[str]) -> b
 
 def run_uncertainty(paths: list[Path], n: int, seed: int, out: Path, name: str, targets_path: Path | None,
                     workers: int = 0, scheduler: str | None = None, progress=None):
-    """Run every scenario's Monte Carlo and write the outputs; returns (folder, probabilities frame or None)."""
+    """Run every scenario's Monte Carlo and write the outputs; returns (folder, probabilities frame or None).
+
+    Raises
+    ------
+    InputError
+        ``name`` is not one folder name under ``out`` (:func:`restrans.sim.scenario.names.check_output_name`,
+        checked before anything runs), or a scenario or the targets file is bad.
+    """
     started = time.perf_counter()
+    check_output_name(name, "--name", "--name", "a folder name")
     scenarios = [load_scenario(path) for path in paths]
     factors = [uncertainty_factors(scenario, str(path)) for scenario, path in zip(scenarios, paths)]
     names = [scenario.name for scenario in scenarios]

@@ -29,7 +29,7 @@ from restrans.sim.scenario.errors import InputError, did_you_mean
 from restrans.sim.scenario.files import FILE_KEYS, _input_error, _Resolver, parse_assignment  # noqa: F401
 from restrans.sim.scenario.regions import available_regions, unknown_region_error
 from restrans.sim.scenario.scenario_fields import (DISTRIBUTION_KINDS, SCHEDULE_KINDS, Distribution, LeverSchedule,  # noqa: F401
-                                 _bounds_text, _error, _Strict)
+                                 _bounds_text, _error, _Strict, checked_output_name)
 
 METHODS: tuple[str, ...] = ("euler", "rk4", "RK45", "DOP853", "LSODA", "BDF", "Radau")
 FIXED_STEP_METHODS: tuple[str, ...] = ("euler", "rk4")
@@ -116,7 +116,7 @@ def _check_bound(path: str, value: float, checked: float, declaration, label: st
 class Scenario(_Strict):
     """A validated, fully resolved scenario (``extends`` and overrides applied)."""
 
-    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    name: str
     description: str = ""
     region: str = DEFAULT_REGION
     time: TimeSpec = Field(default_factory=TimeSpec)
@@ -127,6 +127,11 @@ class Scenario(_Strict):
     uncertainty: dict[str, Distribution] = Field(default_factory=dict)
     budget: float | None = Field(None, gt=0)
     source_files: list[str] = Field(default_factory=list)
+
+    @field_validator("name")
+    @classmethod
+    def _output_name(cls, name: str) -> str:
+        return checked_output_name(name)
 
     @field_validator("region")
     @classmethod

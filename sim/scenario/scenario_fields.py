@@ -12,7 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_serializer, model_valid
 from pydantic_core import PydanticCustomError
 
 from restrans.sim.scenario import schedules
-from restrans.sim.scenario.errors import MISSING, did_you_mean
+from restrans.sim.scenario.errors import MISSING, InputError, did_you_mean
+from restrans.sim.scenario.names import check_output_name
 
 SCHEDULE_KINDS: tuple[str, ...] = ("constant", "step", "ramp", "table", "pulse")
 DISTRIBUTION_KINDS: tuple[str, ...] = ("normal", "uniform", "lognormal", "triangular")
@@ -27,6 +28,15 @@ def _error(kind: str, allowed: str, key: str = "", value: Any = MISSING, suggest
     """
     return PydanticCustomError(kind, "{allowed}", {"allowed": allowed, "key": key, "value": value,
                                                    "suggestion": suggestion, "related": related})
+
+
+def checked_output_name(name: str) -> str:
+    """``name`` if :func:`~restrans.sim.scenario.names.check_output_name` accepts it, else a pydantic error
+    (for the ``name`` field of scenario models: it becomes the output folder)."""
+    try:
+        return check_output_name(name, "", "name")
+    except InputError as error:
+        raise _error("output_name", error.allowed, value=name) from None
 
 
 def _bounds_text(declaration) -> str:

@@ -26,7 +26,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from restrans.sim.engine import pysd_engine
 from restrans.sim.scenario.errors import InputError, did_you_mean
 from restrans.sim.scenario.scenario import _input_error, _Resolver, parse_assignment
-from restrans.sim.scenario.scenario_fields import Distribution, LeverSchedule, _error, _Strict
+from restrans.sim.scenario.scenario_fields import Distribution, LeverSchedule, _error, _Strict, checked_output_name
 
 CONTROL_NAMES = ("initial_time", "final_time", "time_step", "saveper")
 _NOT_FOR_FOREIGN = ("region", "budget")
@@ -79,7 +79,8 @@ class ForeignModel:
     Raises
     ------
     InputError
-        The file is missing, has another suffix, or PySD cannot translate it.
+        The file is missing, has another suffix, has a comment or a unit that PySD would turn into code
+        (a triple quote or a backslash), or PySD cannot translate it.
     """
 
     def __init__(self, path: Path, cache: Path | None = None):
@@ -91,6 +92,8 @@ class ForeignModel:
             raise InputError("--model", "(file)", self.display, "an existing model file; this one was not found")
         try:
             self.model = pysd_engine.load(self.path, cache)
+        except InputError:  # e.g. a comment that would run as code in PySD's Python (sim/engine/model_text.py)
+            raise
         except Exception as error:  # PySD raises many kinds on a model it cannot read
             message = " ".join(str(error).split())[:200] or type(error).__name__
             raise InputError("--model", "(file)", self.display, f"a model PySD can translate ({message})") from None
@@ -190,7 +193,7 @@ class ForeignSolver(_Strict):
 class ForeignScenario(_Strict):
     """A validated scenario for a foreign model; names are resolved to the model's Python names."""
 
-    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    name: str
     description: str = ""
     time: ForeignTime = Field(default_factory=ForeignTime)
     solver: ForeignSolver = Field(default_factory=ForeignSolver)
@@ -199,6 +202,11 @@ class ForeignScenario(_Strict):
     levers: dict[str, LeverSchedule] = Field(default_factory=dict)
     uncertainty: dict[str, Distribution] = Field(default_factory=dict)
     source_files: list[str] = Field(default_factory=list)
+
+    @field_validator("name")
+    @classmethod
+    def _output_name(cls, name: str) -> str:
+        return checked_output_name(name)
 
     @field_validator("parameters", "levers", "uncertainty", mode="before")
     @classmethod

@@ -14,8 +14,10 @@ did-you-mean and against the range the model declares::
     chunk: 100                 # runs per chunk file (default 100; --chunk overrides)
 
 The runs go through PySD one by one, in chunks: each finished chunk is written
-atomically under ``chunks/``, so a killed sweep resumes where it stopped when
-started again with the same command. Output folder ``OUT/<name>/``:
+atomically under ``chunks/`` with a record of its runs and SHA-256, so a killed
+sweep resumes where it stopped when started again with the same command; the
+folder is locked and tied to its inputs as a native sweep's is
+(:mod:`restrans.sim.ensembles.sweep_folder`). Output folder ``OUT/<name>/``:
 ``experiments.parquet`` (run, factors), ``outcomes.parquet`` (run, status,
 failure_reason, then every stock of the model at the start, the middle and
 the end time: ``<stock>_<time>``) and ``manifest.json``.
@@ -24,7 +26,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,14 +35,14 @@ import numpy as np
 import pandas as pd
 
 from restrans.sim.scenario.errors import MISSING, InputError, did_you_mean, read_yaml_mapping
-from restrans.sim.ensembles.factors import Factor, Target
+from restrans.sim.ensembles.factors import Factor, Target, grid_size
+from restrans.sim.scenario.names import check_output_name
 from restrans.sim.vensim.foreign import ForeignModel, ForeignRun, run_again_with_same_constants, load_foreign_scenario, output_times, run_foreign, \
     run_settings
-from restrans.sim.ensembles.sweep_spec import MAXIMUM_RUNS, read_design, read_whole_number, design_values, factor_from_data
+from restrans.sim.ensembles.sweep_spec import check_grid_size, read_design, read_whole_number, design_values, factor_from_data
 
 TOP_LEVEL_KEYS: tuple[str, ...] = ("name", "description", "base", "design", "factors", "chunk")
 DEFAULT_CHUNK = 100
-STATE_FILE = "sweep_state.json"
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ class ForeignSweep:
     @property
     def n_runs(self) -> int:
         if self.method == "grid":
-            return int(np.prod([len(factor.grid_values(factor.levels or self.n)) for factor in self.factors]))
+            return grid_size(self.factors, self.n)
         return self.n
 
     def resolved_dict(self) -> dict:
@@ -109,9 +110,7 @@ def load_foreign_sweep(path: str | Path, model: ForeignModel) -> ForeignSweep:
         raise InputError(display, "base", data["base"], f"an existing scenario file (not found: {base_path})")
     base = load_foreign_scenario(base_path, model)
     settings = run_settings(base, model)
-    name = data.get("name", Path(path).stem)
-    if not isinstance(name, str) or not re.match(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", name):
-        raise InputError(display, "name", name, "a name of letters, digits, '_', '-' and '.' (the output folder)")
+    name = check_output_name(data.get("name", Path(path).stem), display, "name")
     method, n, seed = read_design(display, data.get("design"))
     factors_data = data.get("factors")
     if not isinstance(factors_data, dict) or not factors_data:
@@ -123,12 +122,9 @@ def load_foreign_sweep(path: str | Path, model: ForeignModel) -> ForeignSweep:
         if targets.count(factor.target.name) > 1:
             raise InputError(display, f"factors.{factor.key}", factor.key, "each constant varied by one factor only")
     chunk = DEFAULT_CHUNK if data.get("chunk") is None else read_whole_number(display, "chunk", data["chunk"], 1, 10**7)
-    sweep = ForeignSweep(name, str(data.get("description") or ""), display, model, base, settings, method, n, seed,
-                         factors, chunk)
-    if sweep.n_runs > MAXIMUM_RUNS:
-        raise InputError(display, "design.n", n, f"a grid of at most {MAXIMUM_RUNS:,} runs (this one has "
-                         f"{sweep.n_runs:,})")
-    return sweep
+    check_grid_size(display, method, n, factors)
+    return ForeignSweep(name, str(data.get("description") or ""), display, model, base, settings, method, n, seed,
+                        factors, chunk)
 
 
 def outcome_times(settings: ForeignRun) -> tuple[float, float, float]:
@@ -185,30 +181,70 @@ def run_chunk(sweep: ForeignSweep, first_run: int, values: np.ndarray) -> pd.Dat
     return frame
 
 
+def foreign_inputs(sweep: ForeignSweep) -> dict:
+    """Everything a chunk's numbers depend on (for the resume check): the sweep file, the base scenario's
+    chain and the model file (contents), the simulation code's digest, the PySD and restrans versions and the
+    run settings."""
+    from restrans.sim.engine.outputs import package_version
+    from restrans.sim.ensembles.sweep_folder import file_input, simulation_source_digest, value_input
+
+    inputs = {"sweep file": file_input(sweep.path)}
+    for position, path in enumerate(sweep.base.source_files):
+        inputs["base scenario" if position == 0 else f"base scenario extends ({position})"] = file_input(path)
+    settings = sweep.settings
+    inputs.update({"model file": file_input(sweep.model.path), "pysd version": value_input(sweep.model.pysd_version),
+                   "simulation source": value_input(simulation_source_digest()),
+                   "restrans version": value_input(package_version()), "numpy version": value_input(np.__version__),
+                   "backend": value_input("pysd"),
+                   "solver": value_input({"method": "euler", "dt": settings.dt, "start": settings.start,
+                                          "end": settings.end, "saveper": settings.saveper})})
+    return inputs
+
+
 def run_foreign_sweep(sweep: ForeignSweep, out: Path, chunk: int | None = None,
-                      progress: Callable[[int, int], None] | None = None) -> Path:
-    """Run (or resume) ``sweep`` into ``out/<name>/``; returns the folder."""
-    from restrans.sim.engine.outputs import atomic_write_bytes, atomic_write_text, build_manifest, file_sha256
-    from restrans.sim.ensembles.sweep import chunk_path, concatenate_parquet, parquet_bytes, start_sweep_folder
+                      progress: Callable[[int, int], None] | None = None,
+                      notify: Callable[[str], None] | None = None) -> Path:
+    """Run (or resume) ``sweep`` into ``out/<name>/``; returns the folder.
+
+    The folder is locked, checked and verified as a native sweep's is
+    (:class:`restrans.sim.ensembles.sweep_folder.SweepFolder`); ``notify(line)`` receives its notices.
+    """
+    from restrans.sim.ensembles.sweep import compute_chunks
+    from restrans.sim.ensembles.sweep_folder import SweepFolder, parquet_bytes
 
     started = time.perf_counter()
     chunk = chunk or sweep.chunk
     directory = Path(out) / sweep.name
     state = {"fingerprint": sweep.fingerprint(), "chunk": chunk, "backend": "pysd", "trajectories": False,
-             "targets": [], "n_runs": sweep.n_runs}
+             "targets": [], "n_runs": sweep.n_runs, "inputs": foreign_inputs(sweep)}
     values = design_values(sweep)
-    n_chunks, done, runs_done = start_sweep_folder(directory, state, sweep.factors, values, chunk)
-    if progress:
-        progress(runs_done, values.shape[0])
-    for index in range(n_chunks):
-        if index in done:
-            continue
-        first = index * chunk
-        result = run_chunk(sweep, first, values[first:first + chunk])
-        atomic_write_bytes(chunk_path(directory, index, "outcomes"), parquet_bytes(result))
-        runs_done += len(result)
-        if progress:
-            progress(runs_done, values.shape[0])
+    with SweepFolder(directory, state, ("outcomes",), notify) as folder:
+        folder.write_experiments(sweep.factors, values)
+
+        def compute(done: set[int]) -> None:
+            runs_done = sum(min(chunk, values.shape[0] - index * chunk) for index in done)
+            for index in sorted(set(range(-(-values.shape[0] // chunk))) - done):
+                first = index * chunk
+                result = run_chunk(sweep, first, values[first:first + chunk])
+                folder.write_chunk(index, "outcomes", parquet_bytes(result), first, len(result))
+                runs_done += len(result)
+                if progress:
+                    progress(runs_done, values.shape[0])
+
+        n_chunks = compute_chunks(folder, values, chunk, compute, progress)
+        _write_outputs(sweep, directory, n_chunks, chunk, started)
+    return directory
+
+
+def _write_outputs(sweep: ForeignSweep, directory: Path, n_chunks: int, chunk: int, started: float) -> None:
+    """Assemble ``outcomes.parquet`` from the verified chunks and write ``manifest.json``.
+
+    ``started`` is the :func:`time.perf_counter` reading (s) when the sweep started (for its wall time).
+    """
+    from restrans.sim.engine.outputs import atomic_write_text, build_manifest, file_sha256
+    from restrans.sim.ensembles.sweep import concatenate_parquet
+    from restrans.sim.ensembles.sweep_folder import chunk_path
+
     failed = concatenate_parquet([chunk_path(directory, index, "outcomes") for index in range(n_chunks)],
                                   directory / "outcomes.parquet")
     record = {"name": sweep.base.name, "files": {path: file_sha256(Path(path)) for path in sweep.base.source_files}}
@@ -225,4 +261,3 @@ def run_foreign_sweep(sweep: ForeignSweep, out: Path, chunk: int | None = None,
     manifest = build_manifest([record], solver, time.perf_counter() - started,
                               ["experiments.parquet", "outcomes.parquet", "manifest.json"], extra)
     atomic_write_text(directory / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
-    return directory
