@@ -160,3 +160,13 @@ def test_outputs_are_ordinary_files_not_private(baseline_run):
     os.umask(umask)
     for path in directory.iterdir():
         assert path.stat().st_mode & 0o777 == 0o666 & ~umask, path.name
+
+
+def test_version_is_the_installed_version_and_the_manifests(tmp_path):
+    from importlib.metadata import version
+
+    result = CliRunner().invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.output == f"restrans {version('restrans')}\n"
+    from restrans.sim.engine.outputs import build_manifest
+
+    assert build_manifest([], {}, 0.0, [])["restrans_version"] == version("restrans")

@@ -89,7 +89,7 @@ BAD_ARGUMENTS = {
     "region and regions": (["--region", "coal_declining", "--regions", "all"], "--regions: --regions: 'all' — "),
     "unknown region": (["--region", "coal_declinng"], "--region: region: 'coal_declinng' — unknown region"),
     "unknown regions": (["--regions", "coal_growing,forest"], "--regions: region: 'forest' — 'all' or region"),
-    "negative budget": (["--budget", "-1"], "--budget: budget: -1.0 — a number of bn CNY > 0"),
+    "negative budget": (["--budget", "-1"], "--budget: budget: -1.0 — a number of bn CNY >= 0.001"),
     "unreachable budget": (["--budget", "1000"], "--budget: budget: 1000.0 — a budget 'opening_up' can reach"),
     "bad method": (["--method", "rk5"], "--method: solver.method: 'rk5' — one of"),
     "bad name": (["--name", "../x"], "--name: --name: '../x' — a folder name"),

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -122,26 +123,45 @@ def _sweep_command(out, *extra):
             "numpy", *extra]
 
 
-def test_a_killed_sweep_resumes_to_the_same_bytes(tmp_path):
-    interrupted, uninterrupted = tmp_path / "killed", tmp_path / "whole"
+def _kill_moments(seed: int, count: int) -> list[tuple[int, float]]:
+    """``count`` (chunks written before the kill, extra delay in s) drawn from ``seed``: the kill lands at a
+    random point of the sweep, between chunks or while one is being written."""
+    draws = random.Random(seed)
+    return [(draws.randint(1, 16), round(draws.uniform(0.0, 0.2), 3)) for _ in range(count)]
+
+
+KILL_MOMENTS = _kill_moments(2026, 4)
+
+
+@pytest.fixture(scope="module")
+def uninterrupted_chunks_of_ten(tmp_path_factory):
+    return run_sweep(load_sweep(SMALL), SweepOptions(out=tmp_path_factory.mktemp("whole"), chunk=10,
+                                                     backend="numpy"))
+
+
+@pytest.mark.parametrize("chunks_before, delay", KILL_MOMENTS)
+def test_a_killed_sweep_resumes_to_the_same_bytes(chunks_before, delay, tmp_path, uninterrupted_chunks_of_ten):
+    """SIGKILL at a random moment (seeded), resume: the same bytes as an uninterrupted sweep (tolerance zero)."""
+    interrupted = tmp_path / "killed"
     environment = {**os.environ, "PYTHONPATH": str(ROOT)}
     process = subprocess.Popen(_sweep_command(interrupted), cwd=ROOT, env=environment, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
     chunks = interrupted / "small_lhs" / "chunks"
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and len(list(chunks.glob("outcomes-*.parquet"))) < 3:
+    while time.monotonic() < deadline and len(list(chunks.glob("outcomes-*.parquet"))) < chunks_before:
         time.sleep(0.02)
+    time.sleep(delay)
     process.send_signal(signal.SIGKILL)
     process.wait()
     finished = len(list(chunks.glob("outcomes-*.parquet")))
-    assert 3 <= finished < 24, f"kill came after {finished} of 24 chunks"  # killed part-way
+    assert chunks_before <= finished < 24, f"kill came after {finished} of 24 chunks"  # killed part-way
     assert not (interrupted / "small_lhs" / "outcomes.parquet").exists()
     resumed = subprocess.run(_sweep_command(interrupted), cwd=ROOT, env=environment, capture_output=True, text=True,
                              timeout=300)
     assert resumed.returncode == 0, resumed.stderr
-    run_sweep(load_sweep(SMALL), SweepOptions(out=uninterrupted, chunk=10, backend="numpy"))
     for name in ("experiments.parquet", "outcomes.parquet"):
-        assert (interrupted / "small_lhs" / name).read_bytes() == (uninterrupted / "small_lhs" / name).read_bytes()
+        assert (interrupted / "small_lhs" / name).read_bytes() == \
+            (uninterrupted_chunks_of_ten / name).read_bytes()
 
 
 def test_resuming_with_other_options_is_refused(tmp_path):

@@ -269,7 +269,8 @@ def test_temporary_files_left_by_a_kill_are_removed_on_the_next_start(tmp_path, 
 @pytest.mark.parametrize("number, code", [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
 def test_a_signal_gives_one_line_and_the_sweep_resumes_to_the_same_bytes(number, code, tmp_path):
     directory = tmp_path / "small_lhs"
-    process = subprocess.Popen(_command(tmp_path, 10, interruptible=True), cwd=ROOT, env=_environment(),
+    chunk = 4  # 60 chunks of about 0.07 s: seconds of margin for the signal to land before the last one, under load
+    process = subprocess.Popen(_command(tmp_path, chunk, interruptible=True), cwd=ROOT, env=_environment(),
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     _wait_for(lambda: _chunks_written(directory) >= 3, process)
     process.send_signal(number)
@@ -279,13 +280,13 @@ def test_a_signal_gives_one_line_and_the_sweep_resumes_to_the_same_bytes(number,
     assert len(lines) == 1 and "Traceback" not in errors, errors
     assert signal.Signals(number).name in lines[0] and "run the same command again to resume" in lines[0]
     assert str(directory) in lines[0]
-    assert 3 <= _chunks_written(directory) < 24, "the signal came after the last chunk"
+    assert 3 <= _chunks_written(directory) < N_RUNS // chunk, "the signal came after the last chunk"
     assert not (directory / "outcomes.parquet").exists() and not list(directory.rglob("*.tmp"))
     assert not (directory / LOCK_FILE).exists()
     notices: list[str] = []
-    run_sweep(load_sweep(SMALL), _options(tmp_path, chunk=10), notify=notices.append)  # the same command, resumed
+    run_sweep(load_sweep(SMALL), _options(tmp_path, chunk=chunk), notify=notices.append)  # the same command, resumed
     assert notices == [], notices  # nothing to clean or recompute
-    whole = run_sweep(load_sweep(SMALL), _options(tmp_path / "whole", chunk=10))
+    whole = run_sweep(load_sweep(SMALL), _options(tmp_path / "whole", chunk=chunk))
     _same_results(directory, whole, trajectories=False)
 
 

@@ -1,12 +1,16 @@
 """The ``restrans`` command — the only module that prints.
 
 Bad input (InputError) gives one line on stderr and exit code 2, with nothing
-written; a solver failure gives one line and exit code 1.
+written; a fault — a solver failure, a run of a foreign model that stops or
+goes non-finite, outputs that cannot be written (disk full, read-only folder,
+a file or a dangling link where the folder should be) — one line and exit
+code 1, with the previous outputs unchanged.
 """
 from __future__ import annotations
 
 import sys
 import time
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Optional
@@ -16,12 +20,29 @@ from rich.console import Console
 from rich.table import Table
 
 from restrans.sim.scenario.errors import InputError
+from restrans.sim.engine.output_folder import OutputFault, checked_folder
+from restrans.sim.engine.pysd_errors import ModelRunError
 from restrans.sim.engine.solver import SolverError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="restrans: system-dynamics model of China's resource-based regions in transition.")
 console = Console()
 error_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _print_version(value: bool) -> None:
+    """``--version``: the installed restrans version (as recorded in every manifest), then exit."""
+    if value:
+        from restrans.sim.engine.outputs import package_version
+
+        typer.echo(f"restrans {package_version()}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
+                                          help="Print the restrans version and exit.")) -> None:
+    """restrans: system-dynamics model of China's resource-based regions in transition."""
 
 
 class Topic(str, Enum):
@@ -40,6 +61,20 @@ class Format(str, Enum):
 def _fail(message: str, code: int) -> None:
     error_console.print(f"restrans: error: {message}", markup=False)
     raise typer.Exit(code)
+
+
+@contextmanager
+def _one_line_errors(model_file: Optional[Path] = None):
+    """Bad input: one line, exit code 2; a fault (solver, model run, writing outputs): one line, exit code 1."""
+    try:
+        yield
+    except InputError as error:
+        _fail(str(error), 2)
+    except (SolverError, OutputFault) as error:
+        _fail(str(error), 1)
+    except ModelRunError as error:
+        where = "" if error.model_file else f"{model_file if model_file is not None else 'the Vensim twin'}: "
+        _fail(f"{where}{error}; nothing was written", 1)
 
 
 def _load(path: Path, region: Optional[str], assignments: list[str]):
@@ -69,11 +104,13 @@ def run(
     if model_file is not None:
         _run_foreign(scenario, model_file, region, set_values, method, dt, out)
         return
-    try:
+    with _one_line_errors():
         loaded = _load(scenario, region, set_values)
         if method is not None or dt is not None:
             loaded = loaded.with_solver(method=method, dt=dt)
         check_engine(engine, loaded.solver.method, "--method" if method else str(scenario))
+        directory = out / loaded.name
+        checked_folder(directory)  # before the run: a file or a dangling link there is a fault
         started = time.perf_counter()
         if loaded.budget is not None:  # equal-budget scaling (sim/budget.py), native engine only
             from restrans.sim.compare.budget import simulate_to_budget
@@ -84,19 +121,18 @@ def run(
         else:
             results = simulate([loaded], engine=engine)
         wall_time = time.perf_counter() - started
-    except InputError as error:
-        _fail(str(error), 2)
-    except SolverError as error:
-        _fail(str(error), 1)
-    directory = out / loaded.name
-    figure = dashboard(results, f"{loaded.name} — {loaded.region}")
-    record = {"name": loaded.name, "files": {str(p): file_sha256(p) for p in loaded.source_files},
-              "scenario_hash": scenario_hash(loaded), "resolved": loaded.resolved_dict()}
-    manifest = build_manifest([record], loaded.solver.model_dump(), wall_time,
-                              ["timeseries.csv", "variables.csv", "indicators.csv", "dashboard.png", "manifest.json"],
-                              engine_provenance(engine))
-    write_run_outputs(directory, results, manifest, {"dashboard.png": figure})
+        figure = dashboard(results, f"{loaded.name} — {loaded.region}")
+        record = {"name": loaded.name, "files": {str(p): file_sha256(p) for p in loaded.source_files},
+                  "scenario_hash": scenario_hash(loaded), "resolved": loaded.resolved_dict()}
+        files = ["timeseries.csv", "variables.csv", "indicators.csv", "dashboard.png", "manifest.json"]
+        manifest = build_manifest([record], loaded.solver.model_dump(), wall_time, files, engine_provenance(engine))
+        write_run_outputs(directory, results, manifest, {"dashboard.png": figure}, _export_files(loaded.name))
     _print_summary(results, directory, wall_time)
+
+
+def _export_files(name: str) -> tuple[str, ...]:
+    """Files ``restrans export`` writes into a run's folder by default: a new run keeps them."""
+    return tuple(f"{name}.{output_format.value}" for output_format in ExportFormat)
 
 
 def _print_summary(results, directory: Path, wall_time: float) -> None:
@@ -113,10 +149,11 @@ def _print_summary(results, directory: Path, wall_time: float) -> None:
 def _run_foreign(scenario: Path, model_file: Path, region: Optional[str], set_values: list[str],
                  method: Optional[str], dt: Optional[float], out: Path) -> None:
     """``run --model``: a scenario for a foreign Vensim/XMILE model, run by PySD (see sim/foreign.py)."""
-    from restrans.sim.vensim.foreign import ForeignModel, load_foreign_scenario, run_foreign, run_settings, write_foreign_outputs
+    from restrans.sim.vensim.foreign import ForeignModel, load_foreign_scenario, run_foreign, run_settings
+    from restrans.sim.vensim.foreign_outputs import check_finite, write_foreign_outputs
     from restrans.sim.engine.outputs import build_manifest, file_sha256
 
-    try:
+    with _one_line_errors(model_file):
         if region is not None:
             raise InputError("--region", "--region", region, "no region with --model (presets belong to restrans)")
         if method not in (None, "euler"):
@@ -128,21 +165,21 @@ def _run_foreign(scenario: Path, model_file: Path, region: Optional[str], set_va
                 raise InputError("--dt", "dt", dt, "a positive step in the model's time unit")
             loaded = loaded.model_copy(update={"solver": loaded.solver.model_copy(update={"dt": float(dt)})})
         settings = run_settings(loaded, foreign)
+        directory = out / loaded.name
+        checked_folder(directory)
         started = time.perf_counter()
         frame = run_foreign(foreign, settings)
         wall_time = time.perf_counter() - started
-    except InputError as error:
-        _fail(str(error), 2)
-    frame.insert(0, "run", loaded.name)
-    record = {"name": loaded.name, "files": {str(p): file_sha256(p) for p in loaded.source_files},
-              "resolved": loaded.model_dump(mode="json", by_alias=True, exclude={"source_files"})}
-    solver = {"method": "euler", "dt": settings.dt, "start": settings.start, "end": settings.end,
-              "saveper": settings.saveper}
-    manifest = build_manifest([record], solver, wall_time, ["timeseries.csv", "variables.csv", "manifest.json"],
-                              {"engine": "pysd", "pysd_version": foreign.pysd_version,
-                               "model": {"file": str(model_file), "sha256": file_sha256(model_file)}})
-    directory = out / loaded.name
-    write_foreign_outputs(directory, frame, foreign, manifest)
+        check_finite(frame, foreign)  # the same check as sweep --model: a NaN state is a failed run
+        frame.insert(0, "run", loaded.name)
+        record = {"name": loaded.name, "files": {str(p): file_sha256(p) for p in loaded.source_files},
+                  "resolved": loaded.model_dump(mode="json", by_alias=True, exclude={"source_files"})}
+        solver = {"method": "euler", "dt": settings.dt, "start": settings.start, "end": settings.end,
+                  "saveper": settings.saveper}
+        manifest = build_manifest([record], solver, wall_time, ["timeseries.csv", "variables.csv", "manifest.json"],
+                                  {"engine": "pysd", "pysd_version": foreign.pysd_version,
+                                   "model": {"file": str(model_file), "sha256": file_sha256(model_file)}})
+        write_foreign_outputs(directory, frame, foreign, manifest)
     console.print(f"wrote {directory}/ ({len(frame)} times x {frame.shape[1] - 2} variables of {model_file}; "
                   f"simulation {wall_time * 1000:.0f} ms)")
 
@@ -161,17 +198,15 @@ def export(
     set_values: list[str] = typer.Option([], "--set", help="Override NAME=VALUE (parameter, lever, initial.STOCK)."),
 ) -> None:
     """Write the Vensim model with the scenario's values (.mdl), or a Vensim changes file (.cin) for it."""
-    from restrans.sim.engine.outputs import atomic_write_text
+    from restrans.sim.engine.output_folder import write_file
     from restrans.sim.vensim.twin import scenario_values, write_cin, write_mdl
 
-    try:
+    with _one_line_errors():
         loaded = _load(scenario, region, set_values)
         values = scenario_values(loaded)
-    except InputError as error:
-        _fail(str(error), 2)
-    text = write_mdl(values) if output_format is ExportFormat.mdl else write_cin(values)
-    target = out if out is not None else Path("outputs") / loaded.name / f"{loaded.name}.{output_format.value}"
-    atomic_write_text(target, text)
+        text = write_mdl(values) if output_format is ExportFormat.mdl else write_cin(values)
+        target = out if out is not None else Path("outputs") / loaded.name / f"{loaded.name}.{output_format.value}"
+        write_file(target, text.encode("utf-8"))  # OutputFault: one line, exit code 1, the old file unchanged
     console.print(f"wrote {target}")
 
 
@@ -256,15 +291,12 @@ def compare(
     from restrans.sim.report.compare_outputs import REPORT, write_comparison
     from restrans.sim.scenario.names import check_output_name
 
-    try:
+    with _one_line_errors():
         check_output_name(name, "--name", "--name", "a folder name")
+        directory = out / name
+        checked_folder(directory)  # before the runs: a file or a dangling link there is a fault
         comparison = run_comparison(scenarios, region, regions, budget, targets, method, dt, engine)
-    except InputError as error:
-        _fail(str(error), 2)
-    except SolverError as error:
-        _fail(str(error), 1)
-    directory = out / name
-    write_comparison(directory, comparison)
+        write_comparison(directory, comparison)  # staged, then swapped in whole
     _print_comparison(comparison)
     console.print(f"wrote {directory}/ ({len(comparison.specs)} runs in one batch, {comparison.wall_time:.1f} s)")
     console.print(f"report: {directory / REPORT}", soft_wrap=True)

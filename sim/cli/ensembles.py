@@ -24,6 +24,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColum
 from rich.table import Table
 from rich.text import Text
 
+from restrans.sim.engine.output_folder import OutputFault
 from restrans.sim.scenario.errors import InputError
 
 console = Console()
@@ -32,6 +33,8 @@ error_console = Console(stderr=True, highlight=False, soft_wrap=True)
 ENSEMBLE_MODULES: dict[str, str] = {"xarray": "xarray", "h5netcdf": "h5netcdf", "h5py": "h5py", "SALib": "SALib",
                                     "dask": "dask", "distributed": "dask[distributed]"}
 """Modules of the ``ensembles`` extra (module -> package)."""
+SCHEDULER_TIMEOUT_SECONDS = 60.0
+"""Default of ``--scheduler-timeout`` (s): :data:`restrans.sim.ensembles.dask_executor.SCHEDULER_TIMEOUT_SECONDS`."""
 
 
 class Method(str, Enum):
@@ -88,7 +91,7 @@ def sweep_errors():
             yield context
     except InputError as error:
         _fail(str(error), 2)
-    except SweepFault as error:
+    except (SweepFault, OutputFault) as error:
         _fail(str(error), 1)
     except (KeyboardInterrupt, Interrupted) as error:
         number = error.number if isinstance(error, Interrupted) else signal.SIGINT
@@ -152,6 +155,9 @@ def sweep(
     backend: str = typer.Option("auto", "--backend", help="auto, compiled (numba), numpy or pysd."),
     engine: str = typer.Option("native", "--engine", help="native, or pysd: the Vensim twin run by PySD (slow)."),
     targets: Optional[Path] = typer.Option(None, "--targets", help="Targets file (default: scenarios/targets.yaml)."),
+    scheduler_timeout: float = typer.Option(SCHEDULER_TIMEOUT_SECONDS, "--scheduler-timeout", min=0.1,
+                                            help="Seconds to wait for the Dask scheduler to answer, or for a "
+                                            "worker when it has none, before stopping (resumable)."),
     model_file: Optional[Path] = typer.Option(None, "--model", help="Your own Vensim/XMILE model, run by PySD; "
                                               "the sweep's base and factors are its scenario and constants."),
 ) -> None:
@@ -178,7 +184,7 @@ def sweep(
             check_engine(engine if engine != "native" else "pysd", spec.base.solver.method, str(sweep_file))
             backend = "pysd"
         options = SweepOptions(out, chunk, workers, scheduler, trajectories, backend,
-                               _targets_path(targets, str(sweep_file)))
+                               _targets_path(targets, str(sweep_file)), scheduler_timeout)
         started = time.perf_counter()
         context["directory"] = Path(out) / spec.name
         with progress_bar(spec.name) as update:
@@ -232,6 +238,7 @@ def uncertainty(
 ) -> None:
     """Monte Carlo over each scenario's uncertainty: fan charts and the probability of meeting each 2035 target."""
     require_ensembles("uncertainty")
+    from restrans.sim.ensembles.sweep_folder import SweepFault
     from restrans.sim.ensembles.uncertainty import run_uncertainty
     from restrans.sim.scenario.names import check_output_name
 
@@ -244,6 +251,8 @@ def uncertainty(
                                                        scheduler, update)
     except InputError as error:
         _fail(str(error), 2)
+    except (SweepFault, OutputFault) as error:  # a Dask scheduler that does not answer, a full disk
+        _fail(str(error), 1)
     if probabilities is not None and len(probabilities):
         table = Table(title="probability of meeting each 2035 target")
         wide = probabilities.pivot(index="target", columns="scenario", values="probability")
@@ -267,6 +276,7 @@ def sensitivity(
     """Global sensitivity with SALib: Sobol indices or Morris mu*/sigma per outcome and per year; bar and time plots."""
     require_ensembles("sensitivity")
     from restrans.sim.ensembles.sensitivity import run_model_sensitivity
+    from restrans.sim.ensembles.sweep_folder import SweepFault
     from restrans.sim.ensembles.sweep_spec import load_sweep
 
     try:
@@ -276,6 +286,8 @@ def sensitivity(
             directory, runs = run_model_sensitivity(spec, method.value, n, out, workers, scheduler, update)
     except InputError as error:
         _fail(str(error), 2)
+    except (SweepFault, OutputFault) as error:  # a Dask scheduler that does not answer, a full disk
+        _fail(str(error), 1)
     console.print(f"{runs:,} runs; wrote {directory}/ ({time.perf_counter() - started:.1f} s)")
 
 

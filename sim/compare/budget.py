@@ -28,8 +28,12 @@ from restrans.model.stocks import StockIndex
 from restrans.sim.scenario.errors import InputError
 from restrans.sim.scenario.schedules import LeverSchedules, PiecewiseLinear
 from restrans.sim.engine.simulate import Batch, build_batch, integrate, run_inputs
+from restrans.sim.engine.solver import SolverError
 
 RELATIVE_TOLERANCE = 1e-6
+MINIMUM_BUDGET = 1e-3
+"""Smallest budget a mix can be scaled to (bn CNY, one million CNY): the cumulative costs are integrated to
+about 1e-12 bn CNY, so a budget of 1e-7 bn CNY could not be hit to :data:`RELATIVE_TOLERANCE`."""
 """Largest relative difference between the achieved extra cost and the budget."""
 MAXIMUM_FACTOR = 1e6
 """Cap on the scale factor (a mix whose changes are tiny relative to the lever bounds)."""
@@ -228,10 +232,14 @@ def fit_budgets(jobs: Sequence[BudgetJob]) -> list[BudgetScaling]:
     Raises
     ------
     InputError
-        A budget the mix cannot reach (it saves money, or its levers hit their bounds first).
+        A budget below :data:`MINIMUM_BUDGET`, or one the mix cannot reach (it saves money, or its levers hit
+        their bounds first).
+    SolverError
+        The scaled cost misses the budget by more than :data:`RELATIVE_TOLERANCE` (one line).
     """
     if not jobs:
         return []
+    check_budget_size(jobs)
     limits = [maximum_factor(job.base, job.mix) for job in jobs]
     first = [[0.0, 1.0, max(limit, 1.0)] for limit in limits]
     costs = _evaluate(jobs, first)
@@ -253,6 +261,14 @@ def fit_budgets(jobs: Sequence[BudgetJob]) -> list[BudgetScaling]:
     return [_solve(job, job_factors, job_costs) for job, job_factors, job_costs in zip(jobs, factors, costs)]
 
 
+def check_budget_size(jobs: Sequence[BudgetJob]) -> None:
+    """Refuse a budget below :data:`MINIMUM_BUDGET` (or not a finite number) as bad input."""
+    for job in jobs:
+        if not (np.isfinite(job.budget) and job.budget >= MINIMUM_BUDGET):
+            raise InputError(job.origin, "budget", job.budget, f"a number of bn CNY >= {MINIMUM_BUDGET:g} "
+                             f"(smaller extra costs are below the precision of the cost integration)")
+
+
 def _solve(job: BudgetJob, factors: np.ndarray, costs: np.ndarray) -> BudgetScaling:
     """brentq on the bracket found by the batched evaluations; one single-run simulation per evaluation."""
     reference_cost = float(costs[0])
@@ -270,7 +286,8 @@ def _solve(job: BudgetJob, factors: np.ndarray, costs: np.ndarray) -> BudgetScal
     factor = brentq(residual, low, high, xtol=1e-12, rtol=1e-10, maxiter=200)
     extra = residual(factor) + job.budget
     if abs(extra - job.budget) > RELATIVE_TOLERANCE * job.budget:
-        raise RuntimeError(f"budget scaling of {job.scenario.name!r} missed the budget: {extra} vs {job.budget}")
+        raise SolverError(f"budget scaling of {job.scenario.name!r} missed the budget of {job.budget:g} bn CNY: "
+                          f"{extra:.10g} (tolerance {RELATIVE_TOLERANCE:g} relative)")
     return BudgetScaling(scenario=job.scenario.name, region=job.scenario.region, budget=job.budget,
                          factor=float(factor), extra_cost=float(extra), reference_cost=reference_cost,
                          evaluations=len(cache) - evaluated, schedules=tuple(job.schedules(factor)))

@@ -18,7 +18,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from restrans.sim.compare.budget import BudgetJob, BudgetScaling, batch_with_schedules, fit_budgets
+from restrans.sim.compare.budget import MINIMUM_BUDGET, BudgetJob, BudgetScaling, batch_with_schedules, fit_budgets
 from restrans.sim.scenario.errors import InputError, did_you_mean
 from restrans.sim.scenario.regions import available_regions, unknown_region_error
 from restrans.sim.engine.results import Results
@@ -91,8 +91,9 @@ def select_regions(region: str | None, regions: str | None) -> list[str] | None:
 
 
 def _check_budget(budget: float | None) -> None:
-    if budget is not None and not (math.isfinite(budget) and budget > 0):
-        raise InputError("--budget", "budget", budget, "a number of bn CNY > 0 (extra cost above policy as of 2025)")
+    if budget is not None and not (math.isfinite(budget) and budget >= MINIMUM_BUDGET):
+        raise InputError("--budget", "budget", budget, f"a number of bn CNY >= {MINIMUM_BUDGET:g} (extra cost above "
+                         "policy as of 2025; smaller ones are below the precision of the cost integration)")
 
 
 def _load_all(paths: Sequence[Path], region: str | None, method: str | None, dt: float | None) -> list:

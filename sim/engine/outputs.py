@@ -4,6 +4,10 @@ outputs/<name>/: timeseries.csv (wide, one row per output time, one column per
 stock, auxiliary and indicator; several runs stacked with a ``run`` column),
 variables.csv (unit and doc of every column), indicators.csv (milestone
 years), manifest.json, and figures.
+
+Each file is written to a temporary file and renamed; a whole folder is
+written into a staging folder and swapped in when complete
+(:func:`restrans.sim.engine.output_folder.staged_folder`).
 """
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from restrans.sim.engine.output_folder import staged_folder
 from restrans.sim.engine.results import Results, variable_table
 
 
@@ -100,21 +105,35 @@ def build_manifest(scenario_records: list[dict], solver: dict, wall_time: float,
     return manifest
 
 
-def write_run_outputs(directory: Path, results: Results, manifest: dict, figures: dict[str, bytes]) -> list[Path]:
-    """Write every output file of a run into ``directory``; returns the paths written."""
+def write_run_outputs(directory: Path, results: Results, manifest: dict, figures: dict[str, bytes],
+                      keep: tuple[str, ...] = ()) -> list[Path]:
+    """Write every output file of a run into ``directory``, replacing it whole; returns the paths written.
+
+    ``keep`` names files of the previous folder to carry over (see
+    :func:`restrans.sim.engine.output_folder.staged_folder`, which raises ``OutputFault`` when writing fails).
+    """
     directory = Path(directory)
-    written = []
     tables = {
         "timeseries.csv": timeseries_frame(results),
         "variables.csv": variable_table(),
         "indicators.csv": results.indicator_table(),
     }
-    for name, table in tables.items():
-        atomic_write_text(directory / name, table.to_csv(index=False, float_format="%.10g"))
-        written.append(directory / name)
-    for name, image in figures.items():
-        atomic_write_bytes(directory / name, image)
-        written.append(directory / name)
-    atomic_write_text(directory / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
-    written.append(directory / "manifest.json")
-    return written
+    contents = {name: table.to_csv(index=False, float_format="%.10g").encode("utf-8") for name, table in tables.items()}
+    contents.update(figures)
+    contents["manifest.json"] = (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    return write_folder(directory, contents, keep)
+
+
+def write_folder(directory: Path, contents: dict[str, bytes], keep: tuple[str, ...] = ()) -> list[Path]:
+    """Write ``contents`` (relative path -> bytes, in order) as the whole of ``directory``; returns the paths.
+
+    Raises
+    ------
+    restrans.sim.engine.output_folder.OutputFault
+        Writing failed; ``directory`` is as it was before.
+    """
+    directory = Path(directory)
+    with staged_folder(directory, keep) as staging:
+        for name, data in contents.items():
+            atomic_write_bytes(staging / name, data)
+    return [directory / name for name in contents]

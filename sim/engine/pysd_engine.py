@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from restrans.sim.engine.model_text import check_model_text
+from restrans.sim.engine.pysd_errors import run_error
 
 CACHE_ENVIRONMENT = "RESTRANS_CACHE_DIR"
 """Environment variable naming the folder of cached translations."""
@@ -61,10 +62,12 @@ def quiet():
 
     Vensim holds a lookup at its end values; PySD does the same but warns each
     time, and warns whenever a constant is set from outside, as a scenario does.
-    Deprecation warnings of PySD's dependencies (pandas, chardet) are silenced too.
+    Deprecation warnings of PySD's dependencies (pandas, chardet) are silenced too, and numpy's
+    RuntimeWarnings (overflow, invalid value) of a model's equations: a run whose state becomes
+    non-finite is reported by the caller in one line instead.
     """
     with warnings.catch_warnings():
-        for category in (UserWarning, FutureWarning, DeprecationWarning):
+        for category in (UserWarning, FutureWarning, DeprecationWarning, RuntimeWarning):
             warnings.simplefilter("ignore", category)
         yield
 
@@ -120,8 +123,26 @@ def translate(model_file: Path, cache: Path | None = None) -> Path:
 
 def load(model_file: Path, cache: Path | None = None):
     """A PySD model object for ``model_file`` (translated once, then loaded from the cache)."""
-    with quiet():
-        return _pysd().load(str(translate(model_file, cache)))
+    return load_translated(translate(model_file, cache))
+
+
+def load_translated(translated: Path):
+    """A PySD model object for a translated ``.py`` file (:func:`translate`).
+
+    Raises
+    ------
+    restrans.sim.engine.pysd_errors.ModelRunError
+        An equation of the model fails while PySD sets its initial values (e.g. a 0/0).
+    """
+    pysd = _pysd()
+    try:
+        with quiet():
+            return pysd.load(str(translated))
+    except Exception as error:
+        raised = run_error(error, None, None, translated)
+        if raised.variable is None:
+            raise
+        raise raised from None
 
 
 def run(pysd_model, constants: Mapping[str, float | pd.Series], initial: Mapping[str, float],
@@ -148,15 +169,30 @@ def run(pysd_model, constants: Mapping[str, float | pd.Series], initial: Mapping
     -------
     pandas.DataFrame
         One row per output time, one column per requested variable.
+
+    Raises
+    ------
+    restrans.sim.engine.pysd_errors.ModelRunError
+        PySD stopped (e.g. a division by zero): one line with the variable and the time.
     """
-    with quiet():
-        frame = pysd_model.run(params=dict(constants), initial_condition=(float(start), dict(initial)),
-                               final_time=float(end), time_step=float(dt), saveper=float(saveper),
-                               return_timestamps=[float(time) for time in output_times],
-                               return_columns=list(columns), progress=False)
+    try:
+        with quiet():
+            frame = pysd_model.run(params=dict(constants), initial_condition=(float(start), dict(initial)),
+                                   final_time=float(end), time_step=float(dt), saveper=float(saveper),
+                                   return_timestamps=[float(time) for time in output_times],
+                                   return_columns=list(columns), progress=False)
+    except Exception as error:  # PySD raises whatever the generated code raises
+        raise run_error(error, pysd_model, _model_time(pysd_model)) from None
     if len(frame.index) != len(output_times):
         raise RuntimeError(f"PySD returned {len(frame.index)} output times, expected {len(output_times)}")
     return frame
+
+
+def _model_time(pysd_model) -> float | None:
+    try:
+        return float(pysd_model.time())
+    except Exception:  # the time object may not be set up yet
+        return None
 
 
 def grid_times(start: float, end: float, dt: float) -> np.ndarray:

@@ -3,20 +3,23 @@
 Every executor calls :func:`restrans.sim.ensembles.sweep_runs.run_chunk` on the same tasks and
 yields results as they finish; a chunk's numbers do not depend on which
 executor or worker computed it. At most a few chunks are in flight per
-worker, so memory stays bounded however many chunks a sweep has.
+worker, so memory stays bounded however many chunks a sweep has. Local worker processes end when the sweep
+that started them dies, even by SIGKILL (:func:`_exit_with_the_parent`); the Dask executor, whose every wait
+is bounded, is :mod:`restrans.sim.ensembles.dask_executor`.
 """
 from __future__ import annotations
 
 import multiprocessing
 import os
 import signal
+import sys
+import threading
+import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Iterable, Iterator
 
-from restrans.sim.scenario.errors import InputError
+from restrans.sim.ensembles.dask_executor import IN_FLIGHT_PER_WORKER, SCHEDULER_TIMEOUT_SECONDS, DaskCluster
 from restrans.sim.ensembles.sweep_runs import ChunkResult, ChunkTask, run_chunk
-
-IN_FLIGHT_PER_WORKER = 2
 
 
 def _bounded(submit, tasks: Iterable[ChunkTask], limit: int, wait_first) -> Iterator[ChunkResult]:
@@ -51,11 +54,43 @@ class InProcess:
             yield run_chunk(task)
 
 
-def _worker_initialiser() -> None:
-    """One thread per worker; Ctrl-C is the parent's to handle (it stops the workers), not each worker's."""
+PARENT_POLL_SECONDS = 0.5
+"""How often (s) a worker process checks that the sweep that started it is still alive."""
+PR_SET_PDEATHSIG = 1
+"""Linux ``prctl`` option: the signal a process gets when its parent dies."""
+
+
+def _exit_with_the_parent(parent: int) -> None:
+    """End this worker when the process ``parent`` dies (SIGKILL included), so no worker outlives its sweep.
+
+    On Linux the kernel sends SIGKILL at the parent's death (``prctl(PR_SET_PDEATHSIG)``); everywhere, a
+    daemon thread checks every :data:`PARENT_POLL_SECONDS` s that the parent is still this process's parent.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent died before the watch was set up
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="restrans-parent-watch", daemon=True).start()
+
+
+def _worker_initialiser(parent: int) -> None:
+    """One thread per worker; Ctrl-C is the parent's to handle (it stops the workers), not each worker's; the
+    worker exits when ``parent`` (the sweep's PID) dies."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    _exit_with_the_parent(parent)
 
 
 class LocalProcesses:
@@ -69,7 +104,7 @@ class LocalProcesses:
     def __enter__(self):
         context = multiprocessing.get_context("spawn")
         self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context,
-                                         initializer=_worker_initialiser)
+                                         initializer=_worker_initialiser, initargs=(os.getpid(),))
         return self
 
     def __exit__(self, exception_type, *exc) -> None:
@@ -90,50 +125,12 @@ class LocalProcesses:
                         lambda pending: wait(pending, return_when=FIRST_COMPLETED))
 
 
-class DaskCluster:
-    """An existing Dask distributed scheduler at ``address`` (``tcp://host:port``); workers need restrans installed."""
-
-    def __init__(self, address: str) -> None:
-        self.address = address
-        self.threads_per_task = 1
-        self._client = None
-
-    def __enter__(self):
-        try:
-            from distributed import Client
-        except ImportError:
-            raise InputError("--scheduler", "scheduler", self.address,
-                             "dask[distributed] installed: pip install 'restrans[ensembles]'") from None
-        try:
-            self._client = Client(self.address, timeout="20s")
-        except OSError as error:
-            raise InputError("--scheduler", "scheduler", self.address,
-                             f"the address of a running Dask scheduler (could not connect: {error})") from None
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._client.close()
-
-    def map_unordered(self, tasks: Iterable[ChunkTask]) -> Iterator[ChunkResult]:
-        from distributed import wait as dask_wait
-
-        workers = max(1, sum(info.get("nthreads", 1) for info in
-                             self._client.scheduler_info().get("workers", {}).values()))
-
-        def wait_first(pending):
-            finished = dask_wait(list(pending), return_when="FIRST_COMPLETED")
-            return set(finished.done), set(finished.not_done)
-
-        def submit(task):
-            return self._client.submit(run_chunk, task, pure=False, key=f"restrans-chunk-{task.index}-{id(task)}")
-
-        return _bounded(submit, tasks, workers * IN_FLIGHT_PER_WORKER, wait_first)
-
-
-def make_executor(workers: int = 0, scheduler: str | None = None):
-    """The executor for ``--scheduler`` (Dask), ``--workers N`` (processes) or neither (this process)."""
+def make_executor(workers: int = 0, scheduler: str | None = None,
+                  scheduler_timeout: float = SCHEDULER_TIMEOUT_SECONDS):
+    """The executor for ``--scheduler`` (Dask, every wait bounded by ``scheduler_timeout`` s), ``--workers N``
+    (processes) or neither (this process)."""
     if scheduler:
-        return DaskCluster(scheduler)
+        return DaskCluster(scheduler, scheduler_timeout)
     if workers and workers > 0:
         return LocalProcesses(workers)
     return InProcess()

@@ -2,7 +2,7 @@
 
 Output folder (``outputs/<sweep name>/`` by default)::
 
-    experiments.parquet   one row per run: run, then every factor's value
+    experiments.parquet   one row per run: run, then every factor's value (written after the chunks, block by block)
     outcomes.parquet      one row per run: run, status, failure_reason, outcome columns (restrans.sim.ensembles.outcomes)
     trajectories.nc       with --trajectories: (run, time) per variable, HDF5-chunked by runs
     manifest.json         sweep file and hash, resolved sweep, seed, backend, chunking, counts, wall time
@@ -16,7 +16,8 @@ records verify (the others are computed again, with a notice); the final files
 are assembled from the verified chunk files in run order, so they equal an
 uninterrupted sweep's bit for bit, whatever executor computed which chunk. The
 folder's lock, its resume check and the chunk records are
-:mod:`restrans.sim.ensembles.sweep_folder`.
+:mod:`restrans.sim.ensembles.sweep_folder`. The design is never held whole: each task gets its runs' values
+from :class:`restrans.sim.ensembles.designs.Design`, so memory is bounded by the chunk size at any ``n``.
 """
 from __future__ import annotations
 
@@ -33,17 +34,21 @@ import pyarrow
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from restrans.sim.ensembles.dask_executor import SCHEDULER_TIMEOUT_SECONDS
 from restrans.sim.ensembles.executors import make_executor
 from restrans.sim.ensembles.outcomes import outcome_columns, whole_years
 from restrans.sim.engine.outputs import atomic_write_text, build_manifest, file_sha256, package_version
 from restrans.sim.ensembles.sweep_folder import (STATE_FILE, Notify, SweepFault, SweepFolder, chunk_path, file_input,
                                                  parquet_bytes, simulation_source_digest, value_input)
 from restrans.sim.ensembles.sweep_runs import ChunkResult, ChunkTask, RunPlan, resolve_backend
-from restrans.sim.ensembles.sweep_spec import SweepSpec, design_values
+from restrans.sim.ensembles.designs import Design
+from restrans.sim.ensembles.sweep_spec import SweepSpec, sweep_design
 
 __all__ = ["STATE_FILE", "SweepFault", "SweepOptions", "chunk_path", "compute_chunks", "concatenate_parquet",
            "parquet_bytes", "run_sweep"]
 Progress = Callable[[int, int], None]
+EXPERIMENT_BLOCK_RUNS = 131_072
+"""Runs per row group of ``experiments.parquet``, written block by block (independent of ``--chunk``)."""
 VERIFY_ATTEMPTS = 2
 """Times the missing chunks are computed and verified before a sweep gives up (a disk that corrupts writes)."""
 
@@ -68,6 +73,8 @@ class SweepOptions:
         ``auto``, ``compiled`` or ``numpy``.
     targets : Path or None
         Targets file for the target outcome columns (None: none).
+    scheduler_timeout : float
+        Bound (s) on connecting to the Dask scheduler, on its answers and on a cluster without workers.
     """
 
     out: Path = Path("outputs")
@@ -77,6 +84,7 @@ class SweepOptions:
     trajectories: bool = False
     backend: str = "auto"
     targets: Path | None = None
+    scheduler_timeout: float = SCHEDULER_TIMEOUT_SECONDS
 
 
 def load_targets_for(path: Path | None) -> tuple:
@@ -150,20 +158,20 @@ def _write_chunk(folder: SweepFolder, result: ChunkResult, columns: list[str]) -
     folder.write_chunk(result.index, "outcomes", parquet_bytes(_outcome_frame(result, columns)), first_run, runs)
 
 
-def _tasks(plan: RunPlan, values: np.ndarray, chunk: int, done: set[int], threads: int):
-    for index, first in enumerate(range(0, values.shape[0], chunk)):
+def _tasks(plan: RunPlan, design: Design, chunk: int, done: set[int], threads: int):
+    """The tasks of the chunks not in ``done``, each with its runs' values only (generated when it is sent)."""
+    for index, first in enumerate(range(0, design.n_runs, chunk)):
         if index not in done:
-            yield ChunkTask(plan, index, first, values[first:first + chunk], threads)
+            yield ChunkTask(plan, index, first, design.values(first, chunk), threads)
 
 
-def compute_chunks(folder: SweepFolder, values: np.ndarray, chunk: int, compute: Callable[[set[int]], None],
+def compute_chunks(folder: SweepFolder, n_runs: int, chunk: int, compute: Callable[[set[int]], None],
                    progress: Progress | None = None) -> int:
     """Verify the chunks on disk, compute the others with ``compute(done)``, verify all again; returns n_chunks.
 
     A chunk that fails verification (see :meth:`SweepFolder.verified_chunks`) is computed again; after
     :data:`VERIFY_ATTEMPTS` rounds that still leave one unverified, :class:`SweepFault`.
     """
-    n_runs = values.shape[0]
     n_chunks = -(-n_runs // chunk)
     done = folder.verified_chunks(n_chunks, chunk, n_runs)
     for _ in range(VERIFY_ATTEMPTS):
@@ -197,33 +205,34 @@ def run_sweep(spec: SweepSpec, options: SweepOptions, progress: Progress | None 
     InputError
         The folder holds another sweep, or one whose inputs changed since it started.
     SweepFault
-        Another sweep holds the folder's lock, or chunks keep failing verification.
+        Another sweep holds the folder's lock, chunks keep failing verification, or the Dask scheduler does not
+        answer, has no worker or is lost (every wait bounded by ``options.scheduler_timeout``).
     """
     started = time.perf_counter()
     chunk = options.chunk or spec.chunk
     backend = resolve_backend(options.backend, spec.base.solver.method)
     targets = load_targets_for(options.targets)
     directory = Path(options.out) / spec.name
-    values = design_values(spec)
+    design = sweep_design(spec)
     plan = RunPlan(spec.base, spec.factors, backend, targets, spec.trajectories if options.trajectories else ())
     years, _ = whole_years(spec.base.output_times())
     columns = outcome_columns(years, targets, spec.base.region)
     kinds = ("trajectories", "outcomes") if options.trajectories else ("outcomes",)
     with SweepFolder(directory, _state(spec, chunk, backend, options, targets), kinds, notify) as folder:
-        folder.write_experiments(spec.factors, values)
-        executor = make_executor(options.workers, options.scheduler or spec.scheduler)
+        executor = make_executor(options.workers, options.scheduler or spec.scheduler, options.scheduler_timeout)
         counter = {"runs": 0}
 
         def compute(done: set[int]) -> None:
-            counter["runs"] = sum(min(chunk, values.shape[0] - index * chunk) for index in done)
+            counter["runs"] = sum(min(chunk, design.n_runs - index * chunk) for index in done)
             with executor:
-                for result in executor.map_unordered(_tasks(plan, values, chunk, done, executor.threads_per_task)):
+                for result in executor.map_unordered(_tasks(plan, design, chunk, done, executor.threads_per_task)):
                     _write_chunk(folder, result, columns)
                     counter["runs"] += len(result.runs)
                     if progress:
-                        progress(counter["runs"], values.shape[0])
+                        progress(counter["runs"], design.n_runs)
 
-        n_chunks = compute_chunks(folder, values, chunk, compute, progress)
+        n_chunks = compute_chunks(folder, design.n_runs, chunk, compute, progress)
+        folder.write_experiments(spec.factors, design.blocks(EXPERIMENT_BLOCK_RUNS))
         _assemble(directory, spec, options, n_chunks, backend, chunk, targets, time.perf_counter() - started)
     return directory
 

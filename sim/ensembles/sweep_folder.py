@@ -280,11 +280,34 @@ class SweepFolder:
                              "and targets), or a new folder: this one holds another sweep; use another --out or "
                              "delete it")
 
-    def write_experiments(self, factors, values: np.ndarray) -> None:
-        """Write ``experiments.parquet`` (run, then every factor's value); the same bytes on every start."""
-        frame = pd.DataFrame(values, columns=[factor.key for factor in factors])
-        frame.insert(0, "run", np.arange(values.shape[0], dtype=np.int64))
-        atomic_write_bytes(self.directory / "experiments.parquet", parquet_bytes(frame))
+    def write_experiments(self, factors, blocks) -> None:
+        """Write ``experiments.parquet`` (run, then every factor's value) block by block; the same bytes each time.
+
+        ``blocks`` is the whole design (n_runs, n_factors) or an iterable of (first run, values) blocks in run
+        order, one Parquet row group each, so memory is bounded by a block. The file is written to a
+        temporary file that is renamed when complete.
+        """
+        import pyarrow
+        import pyarrow.parquet as pq
+
+        blocks = [(0, blocks)] if isinstance(blocks, np.ndarray) else blocks
+        destination = self.directory / "experiments.parquet"
+        temporary = destination.with_name(f".{destination.name}.{os.getpid()}.tmp")
+        writer = None
+        try:
+            for first, values in blocks:
+                frame = pd.DataFrame(values, columns=[factor.key for factor in factors])
+                frame.insert(0, "run", np.arange(first, first + values.shape[0], dtype=np.int64))
+                table = pyarrow.Table.from_pandas(frame, preserve_index=False)
+                writer = writer or pq.ParquetWriter(temporary, table.schema)
+                writer.write_table(table)
+            writer.close()
+            os.replace(temporary, destination)
+        except BaseException:
+            if writer is not None:
+                writer.close()
+            temporary.unlink(missing_ok=True)
+            raise
 
     # --- chunks ---------------------------------------------------------------------------------
 

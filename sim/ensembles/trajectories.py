@@ -3,6 +3,13 @@
 Each chunk is written to its own file; the final ``trajectories.nc`` is
 assembled from them lazily (dask-backed xarray), so a million runs never have
 to fit in memory, and stored in HDF5 chunks of whole runs.
+
+The same sweep gives the same bytes (:func:`_write_in_order`): HDF5 places
+chunks in the order they are written, so the variables are written one after
+the other by dask's synchronous scheduler; dask's threads had written them in
+whatever order they finished, moving chunk addresses and object-header
+checksums between identical sweeps. No HDF5 object records a modification
+time (h5py's default ``track_times=False``; no attribute holds a date).
 """
 from __future__ import annotations
 
@@ -36,11 +43,30 @@ def _atomic_netcdf(dataset, destination: Path, encoding: dict | None = None) -> 
     handle, temporary = tempfile.mkstemp(prefix=f".{destination.name}.", suffix=".tmp", dir=destination.parent)
     os.close(handle)
     try:
-        dataset.to_netcdf(temporary, engine="h5netcdf", encoding=encoding)
+        _write_in_order(dataset, temporary, encoding or {})
         os.replace(temporary, destination)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _write_in_order(dataset, path: str, encoding: dict) -> None:
+    """Write ``dataset`` to ``path`` (h5netcdf) so that the same data always gives the same bytes.
+
+    The coordinates go first, then each data variable in the dataset's order, one at a time, by dask's
+    synchronous scheduler: HDF5 allocates chunks in the order they are written, and dask's threads (or its
+    graph order, which depends on the chunk files' paths) would otherwise change that order between runs.
+    """
+    import dask
+
+    xarray = _xarray()
+    names = list(dataset.data_vars)
+    with dask.config.set(scheduler="synchronous"):
+        dataset.drop_vars(names).to_netcdf(path, engine="h5netcdf")
+        for name in names:
+            single = xarray.Dataset({name: dataset[name].variable})
+            single.to_netcdf(path, mode="a", engine="h5netcdf", encoding={name: encoding[name]} if name in encoding
+                             else None)
 
 
 def write_chunk(path: Path, runs: np.ndarray, times: np.ndarray, values: dict[str, np.ndarray]) -> None:

@@ -21,7 +21,7 @@ from restrans.sim.scenario.errors import InputError
 from restrans.sim.scenario.names import check_output_name
 from restrans.sim.ensembles.executors import make_executor
 from restrans.sim.ensembles.factors import Factor, Target
-from restrans.sim.engine.outputs import atomic_write_bytes, atomic_write_text, build_manifest, file_sha256
+from restrans.sim.engine.outputs import build_manifest, file_sha256, write_folder
 from restrans.sim.engine.results import variable_units
 from restrans.sim.scenario.scenario import load_scenario, scenario_hash
 from restrans.sim.ensembles.sweep import load_targets_for
@@ -155,13 +155,12 @@ def run_uncertainty(paths: list[Path], n: int, seed: int, out: Path, name: str, 
     probability_frame = pd.concat(probabilities, ignore_index=True) if targets else None
     buffer = io.BytesIO()
     pd.concat(frames, ignore_index=True).to_parquet(buffer, index=False)
-    atomic_write_bytes(directory / "outcomes.parquet", buffer.getvalue())
-    atomic_write_text(directory / "bands.csv", band_frame.to_csv(index=False, float_format="%.10g"))
-    files = ["outcomes.parquet", "bands.csv", "fan_charts.png", "manifest.json"]
+    contents = {"outcomes.parquet": buffer.getvalue(),
+                "bands.csv": band_frame.to_csv(index=False, float_format="%.10g").encode("utf-8")}
     if probability_frame is not None:
-        atomic_write_text(directory / "target_probabilities.csv", probability_frame.to_csv(index=False))
-        files.insert(2, "target_probabilities.csv")
-    atomic_write_bytes(directory / "fan_charts.png", fan_chart(times, band_frame, names))
+        contents["target_probabilities.csv"] = probability_frame.to_csv(index=False).encode("utf-8")
+    contents["fan_charts.png"] = fan_chart(times, band_frame, names)
+    files = [*contents, "manifest.json"]
     records = [{"name": s.name, "files": {p: file_sha256(Path(p)) for p in s.source_files},
                 "scenario_hash": scenario_hash(s), "uncertainty": [f.to_dict() for f in fs]}
                for s, fs in zip(scenarios, factors)]
@@ -169,5 +168,6 @@ def run_uncertainty(paths: list[Path], n: int, seed: int, out: Path, name: str, 
                               {"n_per_scenario": n, "design": "montecarlo (same seed for every scenario)",
                                "targets_file": str(targets_path) if targets_path else None})
     manifest["seed"] = seed
-    atomic_write_text(directory / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+    contents["manifest.json"] = (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    write_folder(directory, contents)  # staged, swapped in whole (OutputFault when writing fails)
     return directory, probability_frame

@@ -1,8 +1,11 @@
 """Write a comparison to a folder: tables, figures, the HTML report, the Markdown summary, the manifest.
 
-Everything is computed first and then written file by file through
-:func:`restrans.sim.engine.outputs.atomic_write_bytes`, so bad input or a failure while
-building the report leaves nothing half-written.
+Everything is computed first and then written into a staging folder that
+replaces the output folder whole when every file is written
+(:func:`restrans.sim.engine.outputs.write_folder`): bad input, a failure while
+building the report or a fault while writing (disk full) leaves the previous
+folder as it was, and a new comparison leaves no file of an older one behind
+(``matrix.csv`` and other regions' figures).
 """
 from __future__ import annotations
 
@@ -11,8 +14,8 @@ from pathlib import Path
 
 from restrans.sim.report import compare_plots
 from restrans.sim.compare.comparison import Comparison
-from restrans.sim.engine.outputs import (atomic_write_bytes, atomic_write_text, build_manifest, file_sha256, git_commit,
-                         package_version, timeseries_frame)
+from restrans.sim.engine.outputs import (build_manifest, file_sha256, git_commit, package_version, timeseries_frame,
+                                        write_folder)
 from restrans.sim.report.report import markdown_summary
 from restrans.sim.report.report_html import render_html
 from restrans.sim.engine.results import variable_table
@@ -72,7 +75,13 @@ def _manifest(comparison: Comparison, files: list[str]) -> dict:
 
 
 def write_comparison(directory: Path, comparison: Comparison) -> list[Path]:
-    """Write every output of a comparison into ``directory``; returns the paths written."""
+    """Write every output of a comparison as the whole of ``directory``; returns the paths written.
+
+    Raises
+    ------
+    restrans.sim.engine.output_folder.OutputFault
+        Writing failed (disk full, read-only folder, a file in the way); ``directory`` is as it was.
+    """
     directory = Path(directory)
     figures = comparison_figures(comparison)
     tables = _tables(comparison)
@@ -84,11 +93,6 @@ def write_comparison(directory: Path, comparison: Comparison) -> list[Path]:
     contents.update({f"figures/{name}": image for name, image in figures.items()})
     contents[REPORT] = render_html(comparison, figures, names, provenance).encode("utf-8")
     contents[SUMMARY] = markdown_summary(comparison, names).encode("utf-8")
-    written = []
-    for name, data in contents.items():
-        atomic_write_bytes(directory / name, data)
-        written.append(directory / name)
-    atomic_write_text(directory / "manifest.json",
-                      json.dumps(_manifest(comparison, names), indent=2, ensure_ascii=False) + "\n")
-    written.append(directory / "manifest.json")
-    return written
+    contents["manifest.json"] = (json.dumps(_manifest(comparison, names), indent=2, ensure_ascii=False)
+                                 + "\n").encode("utf-8")
+    return write_folder(directory, contents)

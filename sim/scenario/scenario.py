@@ -183,6 +183,10 @@ class Scenario(_Strict):
         for name, distribution in uncertainty.items():
             for path, value, checked, label in distribution.checked_values():
                 _check_bound(f"{name}.{path}", value, checked, _PARAMETERS[name], label)
+            args, declaration = distribution.args, _PARAMETERS[name]
+            lower, upper = getattr(args, "lower", None), getattr(args, "upper", None)
+            distribution.check_mass(declaration.lower if lower is None else lower,
+                                    declaration.upper if upper is None else upper, f"{name}.")
         return uncertainty
 
     @model_validator(mode="after")

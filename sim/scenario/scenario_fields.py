@@ -6,6 +6,7 @@ value and suggestion that :class:`~restrans.sim.scenario.errors.InputError` repo
 """
 from __future__ import annotations
 
+import math
 from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_serializer, model_validator
@@ -17,6 +18,9 @@ from restrans.sim.scenario.names import check_output_name
 
 SCHEDULE_KINDS: tuple[str, ...] = ("constant", "step", "ramp", "table", "pulse")
 DISTRIBUTION_KINDS: tuple[str, ...] = ("normal", "uniform", "lognormal", "triangular")
+MINIMUM_MASS = 1e-9
+"""Least probability a normal or lognormal must have between its truncation bounds (else refused: the draws
+would come from a distribution that is practically never there, and below about 1e-16 from none at all)."""
 
 
 def _error(kind: str, allowed: str, key: str = "", value: Any = MISSING, suggestion: str | None = None,
@@ -292,6 +296,29 @@ class Distribution(_OneOf):
     @property
     def args(self) -> _Bounded:
         return getattr(self, self.kind)
+
+    def probability_within(self, lower: float, upper: float) -> float:
+        """Probability between ``lower`` and ``upper`` (the parameter's unit), computed as the sampler does
+        (difference of the CDF at the bounds); 1 for uniform and triangular, which live within their bounds."""
+        from scipy import stats
+
+        if self.kind == "normal":
+            distribution = stats.norm(loc=self.normal.mean, scale=self.normal.sd)
+        elif self.kind == "lognormal":
+            distribution = stats.lognorm(s=self.lognormal.sd_log, scale=math.exp(self.lognormal.mean_log))
+        else:
+            return 1.0
+        return float(distribution.cdf(upper) - distribution.cdf(lower))
+
+    def check_mass(self, lower: float, upper: float, where: str = "") -> None:
+        """Refuse a normal or lognormal with less than :data:`MINIMUM_MASS` probability in [lower, upper]."""
+        mass = self.probability_within(lower, upper)
+        if not mass >= MINIMUM_MASS:
+            centre = (f"mean {self.normal.mean:g}, sd {self.normal.sd:g}" if self.kind == "normal" else
+                      f"mean_log {self.lognormal.mean_log:g}, sd_log {self.lognormal.sd_log:g}")
+            raise _error("no_mass", f"a {self.kind} distribution with probability between its bounds [{lower:g}, "
+                         f"{upper:g}]; this one ({centre}) has {mass:.3g} there (at least {MINIMUM_MASS:g} needed)",
+                         f"{where}{self.kind}", self.args.model_dump(exclude_none=True))
 
     def checked_values(self) -> list[tuple[str, float, float, str]]:
         """(sub-path, value, value, label) of the bounds (and normal mean, triangular mode) to check."""

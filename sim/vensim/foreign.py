@@ -24,6 +24,8 @@ import pandas as pd
 from pydantic import Field, ValidationError, field_validator, model_validator
 
 from restrans.sim.engine import pysd_engine
+from restrans.sim.engine.pysd_errors import MAXIMUM_MODEL_BYTES, ModelRunError, translation_error
+from restrans.sim.ensembles.sweep_folder import SweepFault
 from restrans.sim.scenario.errors import InputError, did_you_mean
 from restrans.sim.scenario.scenario import _input_error, _Resolver, parse_assignment
 from restrans.sim.scenario.scenario_fields import Distribution, LeverSchedule, _error, _Strict, checked_output_name
@@ -66,6 +68,11 @@ def _limits(value: Any) -> tuple[float, float]:
     return lower, upper
 
 
+class ForeignModelFault(ModelRunError, SweepFault):
+    """A foreign model whose equations fail while PySD loads it: one line naming the model file, exit code 1
+    from ``run --model`` and ``sweep --model`` alike."""
+
+
 class ForeignModel:
     """A Vensim or XMILE model loaded through PySD, with its constants, stocks and control values.
 
@@ -79,8 +86,12 @@ class ForeignModel:
     Raises
     ------
     InputError
-        The file is missing, has another suffix, has a comment or a unit that PySD would turn into code
-        (a triple quote or a backslash), or PySD cannot translate it.
+        The file is missing, has another suffix, is larger than
+        :data:`~restrans.sim.engine.pysd_errors.MAXIMUM_MODEL_BYTES`, has a comment or a unit that PySD would
+        turn into code (a triple quote or a backslash), or PySD cannot translate it (one line naming the
+        file and, where PySD says it, the variable).
+    ForeignModelFault
+        An equation fails while PySD computes the initial values (e.g. a 0/0).
     """
 
     def __init__(self, path: Path, cache: Path | None = None):
@@ -90,13 +101,20 @@ class ForeignModel:
                              f"a Vensim or XMILE model file ({', '.join(pysd_engine.MODEL_SUFFIXES)})")
         if not self.path.is_file():
             raise InputError("--model", "(file)", self.display, "an existing model file; this one was not found")
+        size = self.path.stat().st_size
+        if size > MAXIMUM_MODEL_BYTES:
+            raise InputError(self.display, "(file)", f"{size / 2 ** 20:.1f} MiB", f"a model file of at most "
+                             f"{MAXIMUM_MODEL_BYTES / 2 ** 20:g} MiB (PySD would take minutes or more on it)")
         try:
-            self.model = pysd_engine.load(self.path, cache)
+            translated = pysd_engine.translate(self.path, cache)
         except InputError:  # e.g. a comment that would run as code in PySD's Python (sim/engine/model_text.py)
             raise
         except Exception as error:  # PySD raises many kinds on a model it cannot read
-            message = " ".join(str(error).split())[:200] or type(error).__name__
-            raise InputError("--model", "(file)", self.display, f"a model PySD can translate ({message})") from None
+            raise translation_error(error, self.display) from None
+        try:
+            self.model = pysd_engine.load_translated(translated)
+        except ModelRunError as error:  # an initial value fails (a 0/0): a fault of the model, exit code 1
+            raise ForeignModelFault(error.reason, error.variable, error.time, self.display) from None
         self.constants, self.stocks, self.variables = self._elements()
         self._used = False
         self.pysd_version = pysd_engine.version()
@@ -368,25 +386,4 @@ def run_again_with_same_constants(model: ForeignModel, settings: ForeignRun, sam
     return frame
 
 
-def variable_frame(model: ForeignModel) -> pd.DataFrame:
-    """One row per model variable: name, kind (stock / constant / auxiliary), unit, doc."""
-    rows = []
-    for python_name, element in sorted(model.variables.items(), key=lambda item: item[1].name):
-        kind = "stock" if python_name in model.stocks else "constant" if python_name in model.constants else "auxiliary"
-        rows.append((element.name, kind, element.unit, element.doc))
-    return pd.DataFrame(rows, columns=["name", "kind", "unit", "doc"])
-
-
-def write_foreign_outputs(directory: Path, frame: pd.DataFrame, model: ForeignModel, manifest: dict) -> list[Path]:
-    """Write ``timeseries.csv`` (run, time, variables), ``variables.csv`` and ``manifest.json`` atomically."""
-    import json
-
-    from restrans.sim.engine.outputs import atomic_write_text
-
-    directory = Path(directory)
-    written = []
-    for name, table in (("timeseries.csv", frame), ("variables.csv", variable_frame(model))):
-        atomic_write_text(directory / name, table.to_csv(index=False, float_format="%.10g"))
-        written.append(directory / name)
-    atomic_write_text(directory / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
-    return written + [directory / "manifest.json"]
+from restrans.sim.vensim.foreign_outputs import check_finite, variable_frame, write_foreign_outputs  # noqa: E402,F401

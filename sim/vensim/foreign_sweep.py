@@ -231,7 +231,7 @@ def run_foreign_sweep(sweep: ForeignSweep, out: Path, chunk: int | None = None,
                 if progress:
                     progress(runs_done, values.shape[0])
 
-        n_chunks = compute_chunks(folder, values, chunk, compute, progress)
+        n_chunks = compute_chunks(folder, values.shape[0], chunk, compute, progress)
         _write_outputs(sweep, directory, n_chunks, chunk, started)
     return directory
 
