@@ -27,6 +27,7 @@ from restrans.sim.ensembles.sweep_folder import LOCK_FILE, SweepFolder, SweepFol
 from restrans.sim.ensembles.sweep_spec import load_sweep
 from restrans.sim.scenario.errors import InputError
 from tests.conftest import DATA, ROOT, SCENARIOS
+from tests.test_faults import mount  # noqa: F401 - the tmpfs fixture (skipped where mounting is not allowed)
 
 SMALL = DATA / "sweeps" / "small_lhs.yaml"
 N_RUNS = 240  # small_lhs: design n
@@ -312,3 +313,26 @@ def test_a_foreign_sweep_is_locked_and_its_chunks_verified(tmp_path, pysd_cache)
     with holder:
         with pytest.raises(SweepFolderBusy, match=f"PID {os.getpid()}"):
             run_foreign_sweep(sweep, tmp_path / "resumed")
+
+
+# --- a disk that fills up mid-sweep -----------------------------------------------------------------------------
+
+TMPFS_SIZE = "700k"
+"""A tmpfs this small fills after about 11 of the 24 chunks of small_lhs at --chunk 10 (1.9 MB when finished)."""
+
+
+def test_a_disk_that_fills_mid_sweep_gives_one_line_and_a_resumable_folder(mount, tmp_path):
+    point = mount(f"size={TMPFS_SIZE}")
+    result = subprocess.run(_command(point, 10), cwd=ROOT, env=_environment(), capture_output=True, text=True,
+                            timeout=DEADLINE_SECONDS)
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 1 and len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "No space left on device (ENOSPC)" in lines[0] and "run the same command again to resume" in lines[0]
+    directory = point / "small_lhs"
+    assert 1 <= _chunks_written(directory) < N_RUNS // 10, "the disk did not fill mid-sweep: adjust TMPFS_SIZE"
+    assert not (directory / LOCK_FILE).exists() and not (directory / "outcomes.parquet").exists()
+    resumed = tmp_path / "resumed"
+    shutil.copytree(directory, resumed / "small_lhs")  # the same folder on a disk with room
+    run_sweep(load_sweep(SMALL), _options(resumed, chunk=10))
+    whole = run_sweep(load_sweep(SMALL), _options(tmp_path / "whole", chunk=10))
+    _same_results(resumed / "small_lhs", whole, trajectories=False)

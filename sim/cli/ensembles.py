@@ -8,6 +8,8 @@ sweep gives one line saying how to resume and exit code 130 or 143.
 """
 from __future__ import annotations
 
+import errno
+
 import importlib.util
 import signal
 import threading
@@ -78,6 +80,16 @@ def notice(line: str) -> None:
     error_console.print(f"restrans: notice: {line}", markup=False)
 
 
+def _write_fault_text(error: OSError, directory) -> str:
+    """One line for a write that failed mid-sweep: what, why (errno), and that the sweep resumes."""
+    name = errno.errorcode.get(error.errno, "") if isinstance(error.errno, int) else ""
+    reason = error.strerror or " ".join(str(error).split()) or type(error).__name__
+    target = error.filename or directory
+    kept = f"the finished chunks are kept in {directory}/; " if directory is not None else ""
+    return (f"cannot write {target}: {reason}{f' ({name})' if name else ''}; {kept}free space or fix the folder, "
+            "then run the same command again to resume")
+
+
 @contextmanager
 def sweep_errors():
     """One line and an exit code for what can stop a sweep: bad input (2), a fault such as a busy folder (1),
@@ -93,6 +105,8 @@ def sweep_errors():
         _fail(str(error), 2)
     except (SweepFault, OutputFault) as error:
         _fail(str(error), 1)
+    except OSError as error:  # a full disk or a folder that became read-only while chunks were being written
+        _fail(_write_fault_text(error, context["directory"]), 1)
     except (KeyboardInterrupt, Interrupted) as error:
         number = error.number if isinstance(error, Interrupted) else signal.SIGINT
         directory = context["directory"]
