@@ -16,7 +16,7 @@ this is the ``exact`` mode of the blocked kernel.
 """
 from __future__ import annotations
 
-from restrans.model.graph.emit_numba import _FUNCTIONS, _INFIX
+from restrans.model.graph.emit_numba import operation_text
 from restrans.model.graph.nodes import INPUT_KINDS, Graph, Node
 
 LANES: int = 16
@@ -93,17 +93,7 @@ class _Block:
 
     def expression(self, node: Node, tables: dict) -> str:
         operands = [self.operand(argument, self.loop[node.id]) for argument in node.arguments]
-        if node.op in _INFIX:
-            return f"{operands[0]} {_INFIX[node.op]} {operands[1]}"
-        if node.op in _FUNCTIONS:
-            return f"{_FUNCTIONS[node.op]}({', '.join(operands)})"
-        if node.op == "negative":
-            return f"-{operands[0]}"
-        if node.op == "where":
-            return f"{operands[1]} if {operands[0]} else {operands[2]}"
-        if node.op == "lookup":
-            return f"interpolate({operands[0]}, {tables[node.table]}_X, {tables[node.table]}_Y)"
-        raise ValueError(f"the blocked emitter has no form for operation {node.op!r}")
+        return operation_text(node, operands, tables)
 
     def loops(self, tables: dict) -> list[str]:
         """The body of ``run_block``: one ``for i`` loop per level, then the rates."""

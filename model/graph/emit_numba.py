@@ -39,9 +39,11 @@ def _operand(graph: Graph, node_id: int) -> str:
     return _variable(node)
 
 
-def _expression(graph: Graph, node: Node, tables: dict) -> str:
-    """Right-hand side of the assignment of an operation node."""
-    operands = [_operand(graph, argument) for argument in node.arguments]
+def operation_text(node: Node, operands: list[str], tables: dict) -> str:
+    """Python (numba) text of an operation node applied to ``operands`` (their texts, in argument order).
+
+    Shared by the scalar and the blocked emitters, so both write the same operation.
+    """
     if node.op in _INFIX:
         return f"{operands[0]} {_INFIX[node.op]} {operands[1]}"
     if node.op in _FUNCTIONS:
@@ -52,7 +54,12 @@ def _expression(graph: Graph, node: Node, tables: dict) -> str:
         return f"{operands[1]} if {operands[0]} else {operands[2]}"
     if node.op == "lookup":
         return f"interpolate({operands[0]}, {tables[node.table]}_X, {tables[node.table]}_Y)"
-    raise ValueError(f"the numba emitter has no form for operation {node.op!r}")
+    raise ValueError(f"the numba emitters have no form for operation {node.op!r}")
+
+
+def _expression(graph: Graph, node: Node, tables: dict) -> str:
+    """Right-hand side of the assignment of an operation node."""
+    return operation_text(node, [_operand(graph, argument) for argument in node.arguments], tables)
 
 
 def numba_source(graph: Graph, constants: dict[str, float], header: str = "") -> str:
