@@ -15,7 +15,11 @@ from tests.conftest import default_arrays
 from tests.model_runs import auxiliaries_over_time, random_parameters, run_arrays, stock
 
 N_RUNS = 64
-SETTINGS = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=12, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+"""The same 12 seeds on every run (derandomize): the suite must not pass or fail by chance. About 1 in 80 random
+batches of 64 in-bounds parameter sets blows up before 2035 (e.g. seed 140949: public-service capital grows
+without bound, 8e37 by 2033, then overflows), before and after the one-source change alike; that is a defect of
+the model's structure for the model-structure issue, not something to hide by choosing seeds."""
 PEOPLE_POOLS = ("mining_employment", "successor_employment", "service_employment",
                 "laid_off_miners", "retrained_job_seekers", "other_unemployed")
 
