@@ -42,8 +42,10 @@ def _rk4_block_step(y, p, levers, first_run, n_runs, tables, step, dt, slope, to
     half_dt, sixth_dt = 0.5 * dt, dt / 6.0
     _set_block_levers(levers, 2 * step, first_run, n_runs, tables)
     compiled.run_block(y, p, levers, slope, work)
-    total[:, :] = slope
-    stage[:, :] = slope * half_dt + y
+    for i in range(y.shape[0]):
+        for lane in range(y.shape[1]):
+            total[i, lane] = slope[i, lane]
+            stage[i, lane] = slope[i, lane] * half_dt + y[i, lane]
     _set_block_levers(levers, 2 * step + 1, first_run, n_runs, tables)
     for stage_scale in (half_dt, dt):
         compiled.run_block(stage, p, levers, slope, work)
