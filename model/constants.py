@@ -1,11 +1,11 @@
 """Named constants of the equations: fixed numbers that are not scenario parameters.
 
 A constant is part of the model's structure, not a quantity a scenario or a
-sweep varies (those are :mod:`restrans.model.parameters`): the saturation of
-migration attractiveness, the central share of costs the plan splits between
-central and local government, and each lever's fiscal cost per unit and its
-central share (declared on the lever in :mod:`restrans.model.levers`). The
-equations read them by name (``constants.migration_attractiveness_limit``),
+sweep varies (those are :mod:`restrans.model.parameters`): the central share
+of costs the plan splits between central and local government, and each
+lever's fiscal cost per unit and its central share (declared on the lever in
+:mod:`restrans.model.levers`). The equations read them by name
+(``constants.shared_cost_central_share``),
 so the code generated from them (the numba kernel, the Vensim twin) names
 them too instead of writing bare numbers. :data:`CONSTANT_VALUES` is the
 array the numpy equations use by default.
@@ -63,10 +63,6 @@ COSTED_LEVERS = tuple(lever for lever in LEVERS if lever.cost_per_unit != 0.0)
 """Levers with a direct fiscal cost (cost per unit other than 0), in :data:`LEVERS` order."""
 
 CONSTANTS: tuple[Constant, ...] = (
-    Constant("migration_attractiveness_limit", 3.0, "1",
-             "Absolute attractiveness beyond which migration no longer responds (saturation).",
-             "ASSUMPTION: judgement value; exp(3) = 20 times the base migration rate is beyond any observed "
-             "regional response"),
     Constant("shared_cost_central_share", 0.5, "1",
              "Central share of the green-upgrade subsidy and the phase-out compensation.",
              "ASSUMPTION: split evenly, no published split found"),

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from restrans.model.functions import saturating_minimum
-
 
 def green_share(green_capacity, mining_capacity):
     """Share (0-1) of capacity meeting the green-mine standard."""
@@ -25,8 +23,8 @@ def land_disturbance(extraction, disturbance_intensity, green_share_value, green
 
 
 def treatment(area_funded, stock, minimum_treatment_time):
-    """Area treated (km2/yr): the area funded, limited smoothly by the stock left to treat."""
-    return saturating_minimum(area_funded, stock / minimum_treatment_time)
+    """Area treated (km2/yr): the area funded, but no more than the stock left allows (stock / minimum time)."""
+    return np.minimum(area_funded, stock / minimum_treatment_time)
 
 
 def land_conversion(restored_land, land_reuse_rate):

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from restrans.model.functions import saturation
-
 
 def mining_output_value(extraction, price):
     """Gross mining output value (bn CNY/yr) = Mt/yr x CNY/t / 1000."""
@@ -20,9 +18,13 @@ def knowledge_effect(knowledge, knowledge_reference, knowledge_elasticity):
 
 
 def processing_input_use(extraction, deep_processing_share, processing_capital, processing_input_per_capital):
-    """Share (0-1) of processing capacity that local raw material can feed (coupling to extraction)."""
+    """Share (0-1) of processing capacity that local raw material can feed (coupling to extraction).
+
+    1 when the raw material offered to local processing covers the capacity's
+    needs, the covered share when it does not.
+    """
     supply_ratio = deep_processing_share * extraction / np.maximum(processing_capital * processing_input_per_capital, 1e-9)
-    return saturation(supply_ratio)
+    return np.minimum(supply_ratio, 1.0)
 
 
 def processing_potential_output(processing_capital, processing_capital_productivity, input_use, knowledge_multiplier):
@@ -31,16 +33,15 @@ def processing_potential_output(processing_capital, processing_capital_productiv
 
 
 def land_effect(construction_land, new_industry_capital, land_per_capital):
-    """Share (0-1) of new-industry capital that has construction land to work on."""
+    """Share (0-1) of new-industry capital that has construction land to work on (1 when land is adequate)."""
     land_ratio = construction_land / np.maximum(new_industry_capital * land_per_capital, 1e-9)
-    return saturation(land_ratio)
+    return np.minimum(land_ratio, 1.0)
 
 
 def new_industry_potential_output(new_industry_capital, new_industry_capital_productivity, knowledge_multiplier,
-                                  land_multiplier, opening_up, opening_productivity_effect):
+                                  land_multiplier):
     """Value added (bn CNY/yr) new-industry capital could produce with a full workforce."""
-    opening_multiplier = 1.0 + opening_productivity_effect * opening_up
-    return new_industry_capital * new_industry_capital_productivity * knowledge_multiplier * land_multiplier * opening_multiplier
+    return new_industry_capital * new_industry_capital_productivity * knowledge_multiplier * land_multiplier
 
 
 def successor_labour_demand(potential_output, successor_labour_productivity, knowledge_multiplier):
@@ -55,17 +56,28 @@ def labour_fill(successor_employment, labour_demand):
 
 def investment_attraction(business_environment, business_environment_elasticity, infrastructure_capital,
                           infrastructure_reference, connectivity_elasticity, environment_quality,
-                          national_environment_quality, environment_attraction_elasticity):
-    """Multiplier (1) on new-industry investment from business environment, connectivity and environment."""
+                          national_environment_quality, environment_attraction_elasticity, opening_up,
+                          opening_attraction_effect):
+    """Multiplier (1) on new-industry investment from business environment, connectivity, environment, opening-up.
+
+    Each factor is 1 in the reference state (2025 business environment and
+    infrastructure, national environmental quality, no extra opening-up).
+    """
     connectivity = np.maximum(infrastructure_capital, 0.0) / infrastructure_reference
     return (business_environment ** business_environment_elasticity
             * connectivity ** connectivity_elasticity
-            * (environment_quality / national_environment_quality) ** environment_attraction_elasticity)
+            * (environment_quality / national_environment_quality) ** environment_attraction_elasticity
+            * (1.0 + opening_attraction_effect * opening_up))
 
 
-def crowding_out(margin, reference_margin, crowding_out_strength):
-    """Multiplier (0-1] on new-industry investment: a mining boom draws capital and labour away."""
-    return 1.0 / (1.0 + crowding_out_strength * np.maximum(margin - reference_margin, 0.0))
+def crowding_out(margin, reference_margin, crowding_out_strength, mining_share):
+    """Multiplier (0-1] on new-industry investment: a mining boom draws capital and labour away.
+
+    The pull scales with the boom (margin above the reference) and with
+    mining's weight in the economy (its share of GDP): a boom in a city where
+    mining is 1 % of GDP crowds out almost nothing.
+    """
+    return 1.0 / (1.0 + crowding_out_strength * mining_share * np.maximum(margin - reference_margin, 0.0))
 
 
 def new_industry_investment(new_industry_output, new_industry_reinvestment_rate, successor_support, subsidy_leverage,
@@ -81,6 +93,19 @@ def new_industry_investment(new_industry_output, new_industry_reinvestment_rate,
 def processing_investment(processing_output, processing_reinvestment_rate, input_use):
     """Gross investment in processing (bn CNY/yr): reinvested earnings, only where raw material is available."""
     return processing_reinvestment_rate * processing_output * input_use
+
+
+def local_sector_demand(household_income, household_service_propensity, public_current_spending,
+                        public_investment_spending, local_works_content):
+    """Demand for the local sector's value added (bn CNY/yr).
+
+    Households spend a share of their income on local services; the local
+    government's current spending pays teachers, doctors and administrators
+    (all local value added); public investment employs local builders for the
+    local share of its value (``local_works_content``) while it runs.
+    """
+    return (household_service_propensity * household_income + public_current_spending
+            + local_works_content * public_investment_spending)
 
 
 def knowledge_creation(rd_intensity, gdp, rd_efficiency, cooperation_inflow, cooperation_spillover):

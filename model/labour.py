@@ -1,31 +1,51 @@
-"""Labour and population sector (seed 七 十九–二十一, 十二).
+"""Labour market (seed 七, 十九–二十一): labour demand, vacancies, matching, layoffs and retraining.
 
-People in thousand persons, flows in thousand persons/yr. The labour force is
-the sum of the employment and job-seeker stocks; the inactive population
-(children, retirees, others) is population minus labour force. Every outflow
-is first order in the stock it leaves, so no pool can turn negative.
+People in thousand persons, flows in thousand persons/yr. Employers post
+vacancies to close the gap between the jobs they need (output ÷ labour
+productivity) and their workforce, and to replace workers who leave. Job-
+seekers in three pools (laid-off miners, retrained miners, other unemployed)
+spread their search over the sectors in proportion to the sectors' vacancies,
+and succeed in each as far as they qualify (the eligibility of a pool for a
+sector, 0-1, scales its search there); hires come from a matching function
+anchored to a declared frictional unemployment rate. Every outflow is first order in the pool it leaves, so no pool can turn
+negative.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from restrans.model.functions import saturating_minimum
 
+def reference_job_finding_rate(frictional_unemployment_rate, job_separation_rate):
+    """Job-finding rate (1/yr) of a balanced market (vacancies = job-seekers).
 
-def hires_from_pool(vacancy_rate, pool, job_search_time):
-    """Hires (thousand persons/yr) from a pool of job-seekers: the vacancy rate, capped smoothly at pool / search time."""
-    return saturating_minimum(vacancy_rate, pool / job_search_time)
-
-
-def vacancy_rate(desired_employment, employment, hiring_time, attrition):
-    """Rate (thousand persons/yr) at which employers seek workers: replace expected attrition and close the gap.
-
-    ``max(desired - employment + attrition * hiring_time, 0) / hiring_time``: at
-    desired employment, hiring replaces retirements and departures (attrition,
-    thousand persons/yr); a surplus larger than one hiring time of attrition
-    stops hiring.
+    In steady state inflows to unemployment (separations ``s E``) equal
+    outflows (``f U``); at the frictional rate ``u`` this gives
+    ``f = s (1 - u) / u``.
     """
-    return np.maximum(desired_employment - employment + attrition * hiring_time, 0.0) / hiring_time
+    return job_separation_rate * (1.0 - frictional_unemployment_rate) / frictional_unemployment_rate
+
+
+def job_finding_rate(tightness, reference_rate, tightness_half_saturation):
+    """Job-finding rate (1/yr) per job-seeker at a tightness (vacancies / seekers).
+
+    ``f_ref θ (1 + h) / (θ + h)``: equal to the reference rate in a balanced
+    market (θ = 1), proportional to θ in a slack one, bounded by
+    ``f_ref (1 + h)`` in a tight one, so unemployment never falls below a
+    frictional floor. The declared bounds of the separation rate, the
+    frictional rate and ``h`` keep this ceiling below 16/yr, so a fixed Euler
+    step of 1/16 yr never hires more seekers than a pool holds.
+    """
+    return reference_rate * tightness * (1.0 + tightness_half_saturation) / (tightness + tightness_half_saturation)
+
+
+def vacancies(desired_employment, employment, turnover_rate, reference_job_finding):
+    """Open positions (thousand): the gap to desired employment plus positions of workers who leave, at least 0.
+
+    A leaver's position stays open for the mean vacancy duration of a balanced
+    market, ``1 / reference_job_finding`` years. An employer with surplus
+    workers does not replace leavers until the surplus is gone.
+    """
+    return np.maximum(desired_employment - employment + turnover_rate * employment / reference_job_finding, 0.0)
 
 
 def separations(desired_employment, employment, adjustment_time):
@@ -39,27 +59,10 @@ def mining_layoff_time(layoff_time, soe_support, soe_layoff_slowdown):
 
 
 def retraining(retraining_capacity, laid_off_miners, retraining_enrolment_time):
-    """Laid-off miners completing retraining (thousand/yr), limited by places and by the pool."""
-    return saturating_minimum(retraining_capacity, laid_off_miners / retraining_enrolment_time)
+    """Laid-off miners completing retraining (thousand/yr): the places funded, at most the pool / enrolment time."""
+    return np.minimum(retraining_capacity, laid_off_miners / retraining_enrolment_time)
 
 
-def service_labour_demand(population, service_jobs_per_capita, income_per_capita, reference_income,
-                          service_income_elasticity):
-    """Service jobs demanded (thousand persons): local demand of residents, rising with income."""
-    return service_jobs_per_capita * population * (income_per_capita / reference_income) ** service_income_elasticity
-
-
-def migration_attractiveness(income_per_capita, national_income_per_capita, migration_income_sensitivity,
-                             unemployment_rate, national_unemployment_rate, migration_unemployment_sensitivity,
-                             environment_quality, national_environment_quality, migration_environment_sensitivity,
-                             public_service_index, migration_service_sensitivity):
-    """Attractiveness (1, 0 = like the nation) of the region to migrants."""
-    return (migration_income_sensitivity * np.log(income_per_capita / national_income_per_capita)
-            + migration_unemployment_sensitivity * (national_unemployment_rate - unemployment_rate)
-            + migration_environment_sensitivity * (environment_quality - national_environment_quality)
-            + migration_service_sensitivity * np.log(np.maximum(public_service_index, 1e-9)))
-
-
-def income_per_capita(gdp, household_income_share, benefits, population):
-    """Disposable income per resident (thousand CNY/person/yr): household share of GDP plus benefits."""
-    return 1000.0 * (gdp * household_income_share + benefits) / np.maximum(population, 1e-9)
+def unemployment_benefits(job_seekers, social_security_coverage, unemployment_benefit):
+    """Benefits paid to covered job-seekers (bn CNY/yr): thousand persons x thousand CNY / 1000."""
+    return job_seekers * social_security_coverage * unemployment_benefit / 1000.0

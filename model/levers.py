@@ -71,7 +71,7 @@ LEVERS: tuple[Lever, ...] = (
           "Share of emissions removed by clean-production technology.",
           _A + "judgement value, no published estimate found", ("十五", "五"), cost_per_unit=0.5, central_share=0.0),
     Lever("logging_ban", "1", 0.0, 0.0, 1.0,
-          "Share of logging stopped by the natural-forest protection ban (forest regions).",
+          "Share of natural-forest logging stopped by the protection ban (acts on timber only: forest regions).",
           "Natural forest logging ban, state forest areas, 2015", ("十四",)),
     Lever("forest_cultivation", "bn CNY/yr", 0.0, 0.0, 10.0,
           "Spending on forest cultivation and restoration, raising regrowth.",
@@ -80,7 +80,7 @@ LEVERS: tuple[Lever, ...] = (
           "Improvement of the business-environment index targeted by reform (放管服).",
           _A + "judgement value, no published estimate found", ("十八", "十七"), cost_per_unit=0.5, central_share=0.0),
     Lever("opening_up", "1", 0.0, 0.0, 1.0,
-          "Degree of opening-up: trade platforms, bonded zones, international cooperation.",
+          "Degree of opening-up: trade platforms, bonded zones, international cooperation (attracts investment).",
           _A + "judgement value, no published estimate found", ("十七", "十八"), cost_per_unit=0.5, central_share=0.0),
     Lever("public_service_investment", "bn CNY/yr", 1.0, 0.0, 50.0,
           "Programme investment in public services and urban renewal beyond the budget share.",
@@ -110,6 +110,9 @@ LEVERS: tuple[Lever, ...] = (
     Lever("resource_price_index", "1", 1.0, 0.1, 5.0,
           "Exogenous driver: multiplier on the trend resource price (market scenarios).",
           _A + "1 = trend price", ("二十三",), kind="driver"),
+    Lever("resource_demand_index", "1", 1.0, 0.0, 3.0,
+          "Exogenous driver: national demand for the region's resource relative to 2025 (carbon-peaking paths).",
+          _A + "1 = 2025 demand; scenarios/carbon_peaking.yaml sets a declining path", ("十五",), kind="driver"),
 )
 
 LeverIndex = IntEnum("LeverIndex", [lever.name for lever in LEVERS], start=0)

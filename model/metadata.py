@@ -30,6 +30,15 @@ class Parameter:
         Model sector the constant belongs to.
     symbol : str
         Textbook symbol, for documentation only.
+    plausible_lower, plausible_upper : float
+        The range a referee would accept for a typical region (inside the
+        validity bounds): uncertainty and sensitivity sampling use it by
+        default. Equal to the default when the value is fixed by definition.
+    plausible_source : str
+        Where the plausible range comes from (a citation or ``ASSUMPTION: ...``).
+    sampled : bool
+        False for values that describe the region itself or are calibrated to
+        its 2025 state (area, reference values): sampling keeps the preset's value.
     """
 
     name: str
@@ -41,6 +50,10 @@ class Parameter:
     source: str
     sector: str
     symbol: str = ""
+    plausible_lower: float = float("nan")
+    plausible_upper: float = float("nan")
+    plausible_source: str = ""
+    sampled: bool = True
 
 
 @dataclass(frozen=True)

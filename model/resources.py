@@ -1,13 +1,13 @@
 """Resources sector (seed 二, 四–六): reserves, capacity, green capacity, extraction.
 
 All functions broadcast over a trailing run axis. Units: Mt (million m3 for
-timber), Mt/yr, CNY/t, years.
+timber), Mt/yr, CNY/t, years. Extraction is the least of what capacity,
+demand and the mines' cash margin call for, what the reserves allow and what
+the miners can dig; loss-making capacity first idles, then closes.
 """
 from __future__ import annotations
 
 import numpy as np
-
-from restrans.model.functions import saturation
 
 from restrans.model.lookups import RESERVE_LIFE_INVESTMENT_EFFECT, evaluate_lookup
 
@@ -17,29 +17,61 @@ def recovery_rate(base_recovery_rate, maximum_recovery_rate, recovery_improvemen
     return base_recovery_rate + recovery_improvement * np.maximum(maximum_recovery_rate - base_recovery_rate, 0.0)
 
 
-def effective_price(resource_price, resource_price_index):
-    """Market price (CNY/t): trend price times the scenario's price index."""
-    return resource_price * resource_price_index
+def cash_margin(price, resource_tax_rate, unit_extraction_cost, restoration_levy):
+    """Cash margin of mining as a share of the price (1): (price - resource tax - unit cost - levy) / price.
+
+    The restoration levy (CNY/t, 谁破坏、谁治理) is a cost to the mines, so it
+    enters the margin like the resource tax does.
+    """
+    return (price * (1.0 - resource_tax_rate) - unit_extraction_cost - restoration_levy) / price
 
 
-def capacity_utilisation(price, reference_price, base_utilisation, utilisation_price_elasticity, maximum_utilisation):
-    """Capacity utilisation (1), rising with the price relative to the reference, capped at the maximum."""
-    return np.minimum(base_utilisation * (price / reference_price) ** utilisation_price_elasticity, maximum_utilisation)
+def operating_share(margin, mine_margin_spread):
+    """Share (0-1) of the region's capacity whose own cash margin is positive.
+
+    Mines differ in cost: with their margins spread logistically around the
+    regional margin, the share covering its cash cost is
+    ``1 / (1 + exp(-margin / spread))`` (exponent capped at 50 to stay finite).
+    """
+    return 1.0 / (1.0 + np.exp(np.minimum(-margin / mine_margin_spread, 50.0)))
 
 
-def extraction(mining_capacity, utilisation, proven_reserves, recovery, minimum_depletion_time, logging_ban):
-    """Extraction (Mt/yr) = min(capacity x utilisation, what reserves allow) x (1 - logging ban).
+def capacity_utilisation(price, reference_price, base_utilisation, utilisation_price_elasticity,
+                         maximum_utilisation, demand_index, operating_relative):
+    """Capacity utilisation (1): base x price effect x national demand x operating mines, capped at the maximum.
+
+    ``operating_relative`` is :func:`operating_share` relative to its value at
+    the reference margin, so every effect equals 1 in the reference state.
+    """
+    price_effect = (price / reference_price) ** utilisation_price_elasticity
+    return np.minimum(base_utilisation * price_effect * demand_index * operating_relative, maximum_utilisation)
+
+
+def planned_extraction(mining_capacity, utilisation, proven_reserves, recovery, minimum_depletion_time,
+                       logging_ban, logging_ban_coverage):
+    """Extraction the mines plan (Mt/yr): min(capacity x utilisation, what reserves allow), less banned logging.
 
     Reserves allow ``recovery * reserves / minimum_depletion_time``, so
-    extraction falls linearly to zero as reserves run out.
+    extraction falls to zero as reserves run out. The logging ban stops the
+    share ``logging_ban`` of the extraction it covers (timber only:
+    ``logging_ban_coverage`` is 1 in forest regions, 0 for mines).
     """
     reserve_limited = recovery * proven_reserves / minimum_depletion_time
-    return np.minimum(mining_capacity * utilisation, reserve_limited) * (1.0 - logging_ban)
+    return np.minimum(mining_capacity * utilisation, reserve_limited) * (1.0 - logging_ban * logging_ban_coverage)
 
 
-def discovery(undiscovered_resource, exploration_spending, maximum_discovery_fraction, exploration_spending_scale):
-    """Discovery (Mt/yr): exploration with diminishing returns on a finite undiscovered resource."""
-    return undiscovered_resource * maximum_discovery_fraction * saturation(exploration_spending / exploration_spending_scale)
+def extraction(planned, mining_employment, mining_labour_productivity):
+    """Extraction (Mt/yr): the plan, limited by what the miners employed can dig (workers x productivity)."""
+    return np.minimum(planned, mining_employment * mining_labour_productivity)
+
+
+def discovery(undiscovered_resource, exploration_ratio, reference_discovery_fraction):
+    """Discovery (Mt/yr): exploration with diminishing returns on a finite undiscovered resource.
+
+    The effect of spending, ``2 x / (1 + x)`` with ``x`` the exploration
+    spending relative to the reference, is 1 at the reference and saturates at 2.
+    """
+    return undiscovered_resource * reference_discovery_fraction * 2.0 * exploration_ratio / (1.0 + exploration_ratio)
 
 
 def regrowth(proven_reserves, regrowth_rate, carrying_capacity, forest_cultivation, cultivation_effect):
@@ -48,26 +80,35 @@ def regrowth(proven_reserves, regrowth_rate, carrying_capacity, forest_cultivati
     return rate * proven_reserves * (1.0 - proven_reserves / carrying_capacity)
 
 
-def mining_margin(price, resource_tax_rate, unit_extraction_cost):
-    """Profit margin of mining (1): (net price - unit cost) / price."""
-    return (price * (1.0 - resource_tax_rate) - unit_extraction_cost) / price
-
-
 def capacity_reserve_life(proven_reserves, recovery, mining_capacity):
     """Reserve life at full capacity (yr): recoverable reserves / capacity."""
     return recovery * proven_reserves / np.maximum(mining_capacity, 1e-9)
 
 
-def capacity_investment(mining_capacity, capacity_investment_rate, margin, reference_margin, profit_sensitivity,
-                        reserve_life, required_reserve_life):
+def profit_investment_effect(margin, reference_margin, profit_sensitivity, maximum_effect):
+    """Multiplier (1) of the margin on capacity investment: a logistic equal to 1 at the reference, at most ``maximum_effect``.
+
+    ``M / (1 + (M - 1) exp(-s (margin - reference)))``; the exponent is capped
+    at 50 so the value stays finite (it is then 0 in double precision).
+    """
+    exponent = np.minimum(-profit_sensitivity * (margin - reference_margin), 50.0)
+    return maximum_effect / (1.0 + (maximum_effect - 1.0) * np.exp(exponent))
+
+
+def capacity_investment(mining_capacity, capacity_investment_rate, profit_effect, reserve_life, required_reserve_life):
     """New mining capacity (Mt/yr per yr), driven by expected profitability and reserve life.
 
-    Profitability acts through a logistic (1 at the reference margin, at most 2);
-    reserve life through :data:`RESERVE_LIFE_INVESTMENT_EFFECT`.
+    Reserve life acts through :data:`RESERVE_LIFE_INVESTMENT_EFFECT`.
     """
-    # clip to [-50, 50] so exp stays finite (minimum/maximum: same values as np.clip, and compilable by numba)
-    exponent = np.minimum(np.maximum(-profit_sensitivity * (margin - reference_margin), -50.0), 50.0)
-    profit_effect = 2.0 / (1.0 + np.exp(exponent))
     life_effect = evaluate_lookup(reserve_life / required_reserve_life,
                                   RESERVE_LIFE_INVESTMENT_EFFECT.x, RESERVE_LIFE_INVESTMENT_EFFECT.y)
     return mining_capacity * capacity_investment_rate * profit_effect * life_effect
+
+
+def capacity_closure(mining_capacity, operating_relative, loss_closure_time):
+    """Capacity closed because it no longer covers its cash cost (Mt/yr per yr).
+
+    The share of capacity lost to negative margins since the reference state,
+    ``max(1 - operating_relative, 0)``, closes over ``loss_closure_time``.
+    """
+    return mining_capacity * np.maximum(1.0 - operating_relative, 0.0) / loss_closure_time

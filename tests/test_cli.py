@@ -148,7 +148,7 @@ def test_python_dash_m_sim_is_the_same_command():
 
 def test_calibrate_prints_preset_and_calibrated_values():
     result = invoke("calibrate", "coal_declining")
-    assert result.exit_code == 0 and "reference_income" in result.output and "base_in_migration_rate" in result.output
+    assert result.exit_code == 0 and "service_productivity" in result.output and "labour_force_entry_rate" in result.output
     assert invoke("calibrate", "coal_decline").exit_code == 2
 
 

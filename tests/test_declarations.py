@@ -63,3 +63,15 @@ def test_every_auxiliary_has_unit_and_doc_and_nothing_else():
     assert returned == set(AUXILIARIES)
     for name, (unit, doc) in AUXILIARIES.items():
         assert unit.strip() and doc.strip(), name
+
+
+@pytest.mark.parametrize("parameter", PARAMETERS, ids=lambda parameter: parameter.name)
+def test_every_parameter_declares_a_plausible_range_with_a_source(parameter):
+    """Validity bounds (what the equations compute) and a plausible range (what a referee accepts) are separate."""
+    assert parameter.lower <= parameter.plausible_lower <= parameter.default <= parameter.plausible_upper \
+        <= parameter.upper
+    assert parameter.plausible_source.strip()
+    if parameter.sampled:
+        assert parameter.plausible_lower < parameter.plausible_upper, "a sampled parameter needs a range"
+    else:
+        assert parameter.plausible_lower == parameter.plausible_upper == parameter.default

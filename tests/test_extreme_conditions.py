@@ -24,7 +24,7 @@ def test_zero_reserves_zero_extraction_and_mining_jobs_decay():
 
 def test_no_extraction_and_no_legacy_means_no_new_damage():
     state, parameters, levers = default_arrays()
-    levers[LeverIndex.logging_ban] = 1.0  # stops all extraction
+    levers[LeverIndex.resource_demand_index] = 0.0  # no demand for the resource stops all extraction
     for name in ("subsidence_area", "damaged_land"):
         state[StockIndex[name]] = 0.0
     _, trajectory = run_arrays(state, parameters, levers)
@@ -36,8 +36,10 @@ def test_no_extraction_and_no_legacy_means_no_new_damage():
 
 def test_unlimited_restoration_drives_damaged_land_to_zero_but_never_below():
     state, parameters, levers = default_arrays()
-    levers[LeverIndex.restoration_spending] = 1e9  # far beyond any cost (bn CNY/yr)
-    levers[LeverIndex.logging_ban] = 1.0
+    # far beyond any cost (bn CNY): a restoration fund outside the budget (lever spending would be cut by the
+    # borrowing limit, see test_policy_signs.py)
+    state[StockIndex.restoration_fund] = 1e9
+    levers[LeverIndex.resource_demand_index] = 0.0  # no extraction
     _, trajectory = run_arrays(state, parameters, levers, years=10.0)
     damaged = stock(trajectory, "damaged_land")[:, 0]
     assert np.all(damaged >= 0.0)
@@ -66,7 +68,7 @@ def test_zero_retraining_means_no_flow_into_retrained_job_seekers():
 
 def test_minerals_do_not_regrow_forests_do():
     state, parameters, levers = default_arrays()
-    levers[LeverIndex.logging_ban] = 1.0
+    levers[LeverIndex.resource_demand_index] = 0.0  # no extraction
     levers[LeverIndex.exploration_spending] = 0.0
     levers[LeverIndex.red_line_sterilisation_rate] = 0.0
     _, mineral = run_arrays(state, parameters, levers)

@@ -127,11 +127,11 @@ def test_an_undeclared_intermediate_is_refused(monkeypatch):
     from restrans.model.graph import model_graph
 
     reduced = dict(variables.HELPERS)
-    reduced.pop("non_green_capacity")
+    reduced.pop("capacity_reserve_life")
     monkeypatch.setattr(model_graph, "HELPERS", reduced)
     model_graph.trace.cache_clear()
     try:
-        with pytest.raises(TracingError, match="`non_green_capacity` of resources has no declaration"):
+        with pytest.raises(TracingError, match="`capacity_reserve_life` of resources has no declaration"):
             model_graph.trace()
     finally:
         model_graph.trace.cache_clear()

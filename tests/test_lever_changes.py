@@ -46,16 +46,16 @@ def test_a_lever_lowered_everywhere_is_a_policy_not_a_cut():
     assert cut_levers(pd.DataFrame(rows, columns=list(LEVER_COLUMNS))).empty
 
 
-def test_a_run_whose_local_cost_exceeds_own_revenue_is_flagged():
+def test_a_run_whose_spending_the_borrowing_limit_cut_is_flagged():
     times = np.array([2025.0, 2030.0, 2035.0])
     results = SimpleNamespace(times=times, variables={
-        "local_policy_cost": np.array([[2.0, 9.0], [2.0, 11.0], [2.0, 8.0]]),
-        "own_revenue": np.array([[7.0, 7.0], [8.0, 8.0], [9.0, 9.0]])})
+        "cumulative_spending_cut": np.array([[0.0, 0.0], [0.0, 4.0], [0.0, 12.5]]),
+        "funded_share": np.array([[1.0, 1.0], [1.0, 0.6], [1.0, 0.25]])})
     specs = [RunSpec(None, "baseline", "coal_declining", "b.yaml"), RunSpec(None, "big", "coal_declining", "m.yaml")]
     notes = fiscal_notes(results, specs)
     assert len(notes) == 1
-    assert notes[0].startswith("In coal_declining, 'big' spends more local money")
-    assert "11.0 vs own revenue 8.0" in notes[0]
+    assert notes[0].startswith("In coal_declining, 'big': the local borrowing limit cut 12.5 bn CNY")
+    assert "funded at 25 % in 2035" in notes[0]
 
 
 def test_a_rounding_difference_is_not_a_lever_change():

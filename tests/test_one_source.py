@@ -20,8 +20,8 @@ import pytest
 from restrans.model import compiled
 from tests.conftest import ROOT
 
-ORIGINAL = "    profit_effect = 2.0 / (1.0 + np.exp(exponent))\n"
-EDITED = "    profit_effect = 2.5 / (1.0 + np.exp(exponent))\n"
+ORIGINAL = "reference_discovery_fraction * 2.0 * exploration_ratio"
+EDITED = "reference_discovery_fraction * 2.5 * exploration_ratio"
 RELATIVE = 1e-12
 
 _PROBE = """
@@ -38,7 +38,7 @@ batch = build_batch([scenario])
 numpy_run = integrate(batch)
 compiled_run = fast_solver.integrate(batch.initial_state, batch.parameters, batch.schedules, batch.output_times,
                                      "euler", batch.dt)
-row = [stock.name for stock in STOCKS].index("mining_capacity")
+row = [stock.name for stock in STOCKS].index("proven_reserves")
 print(json.dumps({"package": restrans.__file__, "numpy": numpy_run[-1, row, 0], "compiled": compiled_run[-1, row, 0],
                   "twin": write_mdl()}))
 """
@@ -71,7 +71,8 @@ def test_one_coefficient_edit_reaches_numpy_compiled_and_twin(tmp_path):
     assert before["package"].startswith(str(original_tree)) and after["package"].startswith(str(edited_tree))
     for result in (before, after):  # each copy's compiled run follows its own numpy equations
         assert np.isclose(result["compiled"], result["numpy"], rtol=RELATIVE, atol=0.0)
-    assert after["numpy"] > before["numpy"] * 1.001  # a larger profit effect: more capacity (by more than 0.1 %)
-    assert "2 / (1 + EXP(" in before["twin"] and "2.5 / (1 + EXP(" in after["twin"]
-    assert before["twin"].replace("2 / (1 + EXP(", "2.5 / (1 + EXP(") == after["twin"]
+    assert after["numpy"] > before["numpy"] * 1.001  # more discovery per yuan: more reserves (by more than 0.1 %)
+    old, new = "reference_discovery_fraction * 2 * exploration_ratio", "reference_discovery_fraction * 2.5 * exploration_ratio"
+    assert old in before["twin"] and new in after["twin"]
+    assert before["twin"].replace(old, new) == after["twin"]
     assert len(list((tmp_path / "cache").glob("numba-*"))) == 2  # one generated kernel per model digest

@@ -66,7 +66,8 @@ def test_population_and_labour_accounting(seed):
     state, parameters, levers = _random_batch(seed)
     _, trajectory = run_arrays(state, parameters, levers)
     flows = auxiliaries_over_time(trajectory, parameters, levers)
-    population = stock(trajectory, "population")
+    population = flows["population"]
+    children, inactive, elderly = (stock(trajectory, name) for name in ("children", "inactive_working_age", "elderly"))
     change = flows["births"] - flows["deaths"] + flows["in_migration"] - flows["out_migration"]
     expected = population[0] + (1.0 / 16.0) * change[:-1].sum(axis=0)
     # population closes to 1e-9 of its initial value (flows are summed on that scale)
@@ -79,5 +80,23 @@ def test_population_and_labour_accounting(seed):
     # laid-off + retrained + other unemployed = labour force - employed (1e-9 of the labour force)
     np.testing.assert_allclose(unemployed, labour_force - employed, rtol=0, atol=1e-9 * labour_force.max())
     np.testing.assert_allclose(flows["job_seekers"], unemployed, rtol=1e-12)
-    # nobody is counted twice: the inactive population stays non-negative (1e-9 relative)
-    assert np.all(flows["inactive_population"] >= -1e-9 * population)
+    # the age groups add up: children + (labour force + inactive 15-64) + elderly = population (1e-12 relative)
+    np.testing.assert_allclose(flows["working_age_population"], labour_force + inactive, rtol=1e-12)
+    np.testing.assert_allclose(children + flows["working_age_population"] + elderly, population, rtol=1e-12)
+
+
+@SETTINGS
+@given(seed=st.integers(0, 2**32 - 1))
+def test_local_budget_identity(seed):
+    """Debt changes by spending minus revenue, every yuan of both booked: closes to 1e-9 of the money moved."""
+    state, parameters, levers = _random_batch(seed)
+    _, trajectory = run_arrays(state, parameters, levers)
+    flows = auxiliaries_over_time(trajectory[:-1], parameters, levers)
+    debt = stock(trajectory, "local_debt")
+    revenue, spending = stock(trajectory, "cumulative_public_revenue"), stock(trajectory, "cumulative_public_spending")
+    scale = np.maximum(spending[-1], 1.0)
+    # debt(2035) - debt(2025) = cumulative spending - cumulative revenue (both accumulated by the same solver)
+    np.testing.assert_allclose(debt[-1] - debt[0], spending[-1] - revenue[-1], rtol=0, atol=1e-9 * scale.max())
+    # and the deficit is spending minus revenue at every step
+    np.testing.assert_allclose(flows["deficit"], flows["public_spending"] - flows["public_revenue"], rtol=0,
+                               atol=1e-9 * np.maximum(flows["public_spending"], 1.0).max())

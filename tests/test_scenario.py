@@ -115,8 +115,8 @@ def test_base_parses_every_schedule_kind():
     assert scenario.levers["rd_intensity"].constant == 0.02  # a bare number is a constant
     assert scenario.solver.rtol == 1e-6  # written 1e-6 (YAML 1.2 form), read as a number
     assert scenario.budget == 10.0
-    assert scenario.initial == {"population": 2400.0}
-    assert scenario.uncertainty["base_out_migration_rate"].kind == "uniform"
+    assert scenario.initial == {"elderly": 400.0}
+    assert scenario.uncertainty["base_migration_rate"].kind == "uniform"
     assert scenario.source_files == [str((GOOD / "base.yaml").resolve())]
 
 
@@ -148,7 +148,7 @@ def test_extends_merges_sections_key_by_key():
     assert retraining.kind == "step" and retraining.ramp is None
     assert scenario.levers["rd_intensity"].constant == 0.02
     assert scenario.uncertainty["resource_price_growth"].kind == "triangular"
-    assert scenario.uncertainty["base_out_migration_rate"].kind == "uniform"
+    assert scenario.uncertainty["base_migration_rate"].kind == "uniform"
     assert scenario.budget == 10.0
     assert scenario.source_files == [str((GOOD / name).resolve()) for name in ("child.yaml", "base.yaml")]
 
@@ -176,18 +176,18 @@ def test_minimal_file_takes_defaults():
 
 def test_overrides_set_parameters_levers_initial_values_and_region():
     scenario = load_scenario(GOOD / "base.yaml", region="forest_declining",
-                             overrides={"birth_rate": 0.008, "transfer_payment": 1.5, "initial.population": 900})
+                             overrides={"birth_rate": 0.008, "transfer_payment": 1.5, "initial.elderly": 900})
     assert scenario.region == "forest_declining"
     assert scenario.parameters["birth_rate"] == 0.008
     assert scenario.parameters["mining_productivity_growth"] == 0.06
     assert scenario.levers["transfer_payment"].constant == 1.5
-    assert scenario.initial["population"] == 900.0
+    assert scenario.initial["elderly"] == 900.0
 
 
 @pytest.mark.parametrize("overrides, file, fragment", [
     ({"transfer_paymnt": 1.0}, "--set", "transfer_paymnt: 'transfer_paymnt' — a parameter, a lever or "
                                         "initial.<stock> — did you mean 'transfer_payment'?"),
-    ({"initial.populaton": 1.0}, "--set", "did you mean 'initial.population'?"),
+    ({"initial.elderyl": 1.0}, "--set", "did you mean 'initial.elderly'?"),
     ({"transfer_payment": 99.0}, "--set", "levers.transfer_payment.constant: 99.0 — allowed [0, 20] bn CNY/yr"),
     ({"birth_rate": True}, "--set", "parameters.birth_rate: True — a number (true/false is not a number)"),
 ])
@@ -204,7 +204,7 @@ def test_unknown_region_argument_blames_the_command_line():
 
 def test_parse_assignment():
     assert parse_assignment("transfer_payment=0.45") == ("transfer_payment", 0.45)
-    assert parse_assignment(" initial.population = 2.4e3 ") == ("initial.population", 2400.0)
+    assert parse_assignment(" initial.elderly = 2.4e3 ") == ("initial.elderly", 2400.0)
     for text in ("transfer_payment", "=1", "transfer_payment=", "transfer_payment=high", "birth_rate=nan"):
         with pytest.raises(InputError) as caught:
             parse_assignment(text)
@@ -341,7 +341,7 @@ GOOD_PRESET = """name: test_city
 label: Test city
 description: A preset for tests.
 initial:
-  population: {value: 1200.0, source: "ASSUMPTION: test"}
+  elderly: {value: 1200.0, source: "ASSUMPTION: test"}
 parameters:
   unit_extraction_cost: {value: 620.0, source: "ASSUMPTION: test"}
 levers:
@@ -354,7 +354,7 @@ levers:
                                                        "unknown parameter"),
     ("value: 620.0", "value: -620.0", "parameters.unit_extraction_cost.value: -620.0 — allowed [1, 100000] CNY/t"),
     ('source: "ASSUMPTION: test"}\nparameters', 'source: ""}\nparameters',
-     "initial.population.source: '' — a non-empty source"),
+     "initial.elderly.source: '' — a non-empty source"),
     ("value: 0.3", "value: '0.3'", "levers.transfer_payment.value: '0.3' — a number"),
     ("name: test_city", "name: other_city", "name: 'other_city' — the file name without .yaml: 'test_city'"),
     ("levers:", "lever:", "lever: 'lever' — unknown key; allowed: name, label"),
@@ -372,7 +372,7 @@ def test_regions_directory_can_be_overridden(tmp_path: Path):
     (tmp_path / "test_city.yaml").write_text(GOOD_PRESET, encoding="utf-8")
     assert available_regions(tmp_path) == ("test_city",)
     preset = load_region("test_city", regions_directory=tmp_path)
-    assert preset.initial == {"population": 1200.0}
+    assert preset.initial == {"elderly": 1200.0}
     assert preset.levers == {"transfer_payment": 0.3}
     assert preset.sources["levers.transfer_payment"].startswith("domain-facts")
     scenario_file = tmp_path / "s.yaml"

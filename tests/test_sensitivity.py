@@ -60,6 +60,7 @@ def test_model_indices_are_finite_and_total_at_least_first_order(method, tmp_pat
     for frame in (indices, over_time):
         assert np.isfinite(frame[columns].to_numpy()).all()
     if method == "sobol":  # ST >= S1 up to the sum of their confidence half-widths
-        assert (indices.ST >= indices.S1 - (indices.ST_conf + indices.S1_conf) - 1e-9).all()
+        # (plus 1e-3 absolute: at n = 32 an index below 0.001 cannot be told from 0, its estimate is noise)
+        assert (indices.ST >= indices.S1 - (indices.ST_conf + indices.S1_conf) - 1e-3).all()
     for name in ("indices.png", "indices_over_time.png"):
         assert (directory / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -38,11 +38,11 @@ def test_grid_covers_the_full_product(tmp_path):
     path = _write(tmp_path, "base: BASE\ndesign: {method: grid, n: 3, seed: 1}\nfactors:\n"
                             "  social_security_coverage: {range: [0.2, 0.8]}\n"
                             "  retraining_capacity.ramp.start: {range: [2026, 2030], levels: 5}\n"
-                            "  initial.population: {values: [1500, 1700]}\n")
+                            "  initial.elderly: {values: [300, 400]}\n")
     spec = load_sweep(path)
     values = design_values(spec)
     assert spec.n_runs == values.shape[0] == 3 * 5 * 2
-    expected = set(itertools.product([0.2, 0.5, 0.8], [2026.0, 2027.0, 2028.0, 2029.0, 2030.0], [1500.0, 1700.0]))
+    expected = set(itertools.product([0.2, 0.5, 0.8], [2026.0, 2027.0, 2028.0, 2029.0, 2030.0], [300.0, 400.0]))
     assert {tuple(np.round(row, 12)) for row in values} == expected  # tolerance: 1e-12 rounding of linspace
 
 

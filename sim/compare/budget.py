@@ -1,11 +1,13 @@
 """Equal-budget scaling: scale a policy mix so that its extra fiscal cost equals a budget.
 
-The budget (bn CNY) is the cumulative policy cost over the run (2025-2035 by
-default: ``cumulative_central_cost + cumulative_local_cost`` at the end) *above*
+The budget (bn CNY) is the cumulative *planned* policy cost over the run
+(2025-2035 by default: ``cumulative_planned_cost`` at the end, what the
+schedules ask for before the local borrowing limit cuts programmes) *above*
 the reference run: the same scenario (region, parameters, initial values,
 drivers such as the price path) with every policy lever at its 2025 value —
 ``scenarios/baseline.yaml`` for that region. Above-baseline is what a mix adds
-to the public purse, so equal budgets compare mixes per extra yuan.
+to the public purse, so equal budgets compare mixes per extra yuan planned; the
+run then shows how much of it the city could fund (``cumulative_spending_cut``).
 
 Scaling multiplies the mix's lever *changes* relative to the reference: every
 policy lever follows ``(1 - k) * reference(t) + k * mix(t)``, clipped to the
@@ -184,9 +186,9 @@ def batch_with_schedules(scenarios: Sequence, schedules: Sequence[Sequence[Piece
 
 
 def final_costs(batch: Batch) -> np.ndarray:
-    """Cumulative policy cost (bn CNY) of every run at the end of the batch's horizon."""
+    """Cumulative planned policy cost (bn CNY) of every run at the end of the batch's horizon."""
     state = integrate(batch)
-    return state[-1, StockIndex.cumulative_central_cost] + state[-1, StockIndex.cumulative_local_cost]
+    return state[-1, StockIndex.cumulative_planned_cost]
 
 
 def _evaluate(jobs: Sequence[BudgetJob], factors: Sequence[Sequence[float]]) -> list[np.ndarray]:

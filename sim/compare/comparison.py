@@ -230,6 +230,7 @@ def cost_effectiveness(results: Results, specs: Sequence[RunSpec]) -> pd.DataFra
         central = variables["cumulative_central_cost"][end]
         local = variables["cumulative_local_cost"][end]
         extra = (central[run] + local[run]) - (central[base] + local[base])
+        planned = variables["cumulative_planned_cost"][end]
         job_years = trapezoid(employment[:, run] - employment[:, base], times)
         land = variables["cumulative_land_restored"][end]
         restored = float(land[run] - land[base])
@@ -238,6 +239,7 @@ def cost_effectiveness(results: Results, specs: Sequence[RunSpec]) -> pd.DataFra
             "region": specs[run].region, "scenario": specs[run].label,
             "cost_bn_cny": central[run] + local[run], "central_cost_bn_cny": central[run],
             "local_cost_bn_cny": local[run], "extra_cost_bn_cny": extra,
+            "extra_planned_cost_bn_cny": planned[run] - planned[base],
             "extra_central_bn_cny": central[run] - central[base], "extra_local_bn_cny": local[run] - local[base],
             "job_years_gained_thousand": job_years, "land_restored_gained_km2": restored,
             "successor_share_gained_points": points,
@@ -316,20 +318,14 @@ def build_comparison(specs: Sequence[RunSpec], results: Results, targets: Target
 
 
 def fiscal_notes(results: Results, specs: Sequence[RunSpec]) -> list[str]:
-    """Warnings where a run's local policy cost exceeds the region's own revenue in some year.
-
-    The model has no local budget constraint: such a mix needs more central money or local debt.
-    """
-    local, revenue = results.variables["local_policy_cost"], results.variables["own_revenue"]
+    """Notes where the local borrowing limit cut a run's planned spending (bn CNY over the run)."""
+    cut, share = results.variables["cumulative_spending_cut"][-1], results.variables["funded_share"]
     notes = []
     for run, spec in enumerate(specs):
-        over = local[:, run] > revenue[:, run]
-        if over.any():
-            worst = int(np.argmax(local[:, run] - revenue[:, run]))
-            notes.append(f"In {spec.region}, '{spec.label}' spends more local money on the levers than the region "
-                         f"raises ({local[worst, run]:.1f} vs own revenue {revenue[worst, run]:.1f} bn CNY/yr in "
-                         f"{results.times[worst]:g}); the model has no local budget constraint, so this mix "
-                         "needs more central money or local debt than it books.")
+        if cut[run] > 1e-6:
+            notes.append(f"In {spec.region}, '{spec.label}': the local borrowing limit cut {cut[run]:.1f} bn CNY of "
+                         f"planned local spending by {results.times[-1]:g} (local programmes funded at "
+                         f"{100.0 * share[-1, run]:.0f} % in {results.times[-1]:g}); the mix is judged with the cut.")
     return notes
 
 

@@ -13,6 +13,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
+from restrans.model.indicators import CHANGE_INDICATORS
 from restrans.sim.compare.targets import Target
 
 _YEAR_TOLERANCE = 1e-6  # yr: an output time this close to a whole year counts as that year
@@ -50,8 +51,19 @@ def margins(values: np.ndarray, threshold: float, direction: str) -> np.ndarray:
     raise ValueError(f"direction must be at_least or at_most, got {direction!r}")
 
 
+def met_by_year(values, threshold: float, direction: str, indicator: str) -> np.ndarray:
+    """Whether the target is met at each time (axis 0); a change-since-start indicator is never met at the start.
+
+    Its start value is 0 (or a ratio of nothing) by definition, so meeting a target then would be by construction.
+    """
+    met = margins(values, threshold, direction) >= 0.0
+    if indicator in CHANGE_INDICATORS:
+        met[:1] = False
+    return met
+
+
 def judge(years: Sequence[int], values: Sequence[float], threshold: float, direction: str,
-          target_year: int) -> Judgement:
+          target_year: int, indicator: str = "") -> Judgement:
     """Judge one target on a yearly trajectory.
 
     Parameters
@@ -66,10 +78,12 @@ def judge(years: Sequence[int], values: Sequence[float], threshold: float, direc
         ``"at_least"`` or ``"at_most"``.
     target_year : int
         Year at which the target is judged.
+    indicator : str
+        The indicator's name: a change-since-start indicator is never met in the first year.
     """
     years = [int(year) for year in years]
     distance = margins(values, threshold, direction)
-    met_each_year = distance >= 0.0
+    met_each_year = met_by_year(values, threshold, direction, indicator)
     index = years.index(int(target_year))
     first = next((year for year, met in zip(years, met_each_year) if met), None)
     return Judgement(value=float(np.asarray(values, dtype=float)[index]), met=bool(met_each_year[index]),
@@ -118,7 +132,7 @@ def scorecard_frame(results, labels: Sequence[tuple[str, str]], targets: Sequenc
                 row["status"] = "outside run"
             elif threshold is not None:
                 values = results.variables[target.indicator][indices, run]
-                outcome = judge(years, values, threshold, target.direction, target.year)
+                outcome = judge(years, values, threshold, target.direction, target.year, target.indicator)
                 row.update(status="met" if outcome.met else "missed", value=outcome.value, met=outcome.met,
                            margin=outcome.margin, first_year_met=outcome.first_year_met)
             rows.append(row)

@@ -1,9 +1,9 @@
 """Initial-equilibrium calibration of a region's reference parameters.
 
 Several parameters are "normal values" that must agree with the 2025 stocks of
-a region (like Vensim's INITIAL): the reference income, the service jobs per
-resident, the knowledge and infrastructure references, the successor labour
-productivity, the labour-force entry rate and the in-migration base rate. This
+a region (like Vensim's INITIAL): the reference price, the knowledge and
+infrastructure references, the labour productivities of successor industries
+and the local sector, and the labour-force entry rate. This
 module computes them from the initial state so that a region starts without
 spurious jumps; region presets store the results and a test checks they agree.
 """
@@ -18,48 +18,71 @@ from restrans.model.stocks import StockIndex
 from restrans.model.system import auxiliaries
 
 CALIBRATED_PARAMETERS: tuple[str, ...] = (
-    "reference_price", "reference_income", "service_jobs_per_capita", "knowledge_reference",
-    "infrastructure_reference", "successor_labour_productivity", "labour_force_entry_rate",
-    "base_in_migration_rate",
+    "reference_price", "knowledge_reference", "infrastructure_reference", "successor_labour_productivity",
+    "service_productivity", "equalised_programme_spending", "labour_force_entry_rate",
 )
 
 
-def calibrate(state: np.ndarray, parameters: np.ndarray, levers: np.ndarray,
-              population_growth_rate: float, iterations: int = 8) -> dict[str, float]:
-    """Reference parameters consistent with a single initial state.
+def calibrated_batch(state: np.ndarray, parameters: np.ndarray, levers: np.ndarray,
+                     iterations: int = 30) -> np.ndarray:
+    """The parameters of a batch of runs with :data:`CALIBRATED_PARAMETERS` made consistent with each run's state.
+
+    The references equal the 2025 stocks (price, knowledge, infrastructure);
+    the successor and local-sector labour productivities make the jobs the
+    2025 economy needs equal the 2025 employment; the 2025 local programme
+    spending is the part of standard spending the levers represent; the
+    labour-force entry rate keeps the 2025 participation rate steady.
+    Population change is not calibrated: it follows from births, deaths and
+    migration. Uncertainty sampling calls this after drawing behavioural
+    parameters, so each run starts from its own consistent 2025 state.
 
     Parameters
     ----------
-    state, parameters, levers : ndarray, shape (n, 1)
-        Initial stocks, parameters and 2025 lever values of one run.
-    population_growth_rate : float
-        Target 2025 population change (births - deaths + net migration) as a share of
-        population (1/yr), e.g. -0.008; the in-migration base rate is set to reach it.
+    state, parameters, levers : ndarray, shape (n, n_runs)
+        Initial stocks, parameters and 2025 lever values.
     iterations : int
-        Fixed-point iterations (income depends on the calibrated references).
+        Fixed-point iterations (income and local demand depend on the calibrated productivities).
 
     Returns
     -------
-    dict of str to float
-        Values for :data:`CALIBRATED_PARAMETERS`.
+    ndarray, shape like ``parameters``
     """
-    p = parameters.copy()
-    s = state[:, 0]
+    p = parameters.astype(float).copy()
+    s = state
     p[ParameterIndex.reference_price] = s[StockIndex.resource_price]
     p[ParameterIndex.knowledge_reference] = s[StockIndex.knowledge]
     p[ParameterIndex.infrastructure_reference] = s[StockIndex.infrastructure_capital]
     for _ in range(iterations):
         a = auxiliaries(state, p, levers)
         p[ParameterIndex.successor_labour_productivity] *= (
-            a["desired_successor_employment"][0] / s[StockIndex.successor_employment])
-        p[ParameterIndex.reference_income] = a["income_per_capita"][0]
-        p[ParameterIndex.service_jobs_per_capita] = s[StockIndex.service_employment] / s[StockIndex.population]
-        inactive = a["inactive_population"][0]
-        p[ParameterIndex.labour_force_entry_rate] = p[ParameterIndex.retirement_rate, 0] * a["labour_force"][0] / inactive
-        target_in = a["out_migration"][0] + population_growth_rate * s[StockIndex.population] - (
-            a["births"][0] - a["deaths"][0])
-        p[ParameterIndex.base_in_migration_rate] = max(target_in, 0.0) / (
-            np.exp(a["migration_attractiveness"][0]) * s[StockIndex.population])
+            a["desired_successor_employment"] / s[StockIndex.successor_employment])
+        p[ParameterIndex.service_productivity] *= a["desired_service_employment"] / s[StockIndex.service_employment]
+        p[ParameterIndex.equalised_programme_spending] = a["local_programmes_planned"]
+    a = auxiliaries(state, p, levers)
+    inactive = s[StockIndex.inactive_working_age]
+    exit_rate = a["working_age_exit_rate"]
+    growth = (a["child_ageing"] + a["working_age_in_migration"]) / a["working_age_population"] - exit_rate
+    inflow = a["child_ageing"] + a["inactive_arrivals"] + a["discouraged_exits"]
+    p[ParameterIndex.labour_force_entry_rate] = np.maximum(inflow / inactive - exit_rate - growth, 0.0)
+    return p
+
+
+def calibrate(state: np.ndarray, parameters: np.ndarray, levers: np.ndarray, iterations: int = 30) -> dict[str, float]:
+    """Reference parameters consistent with a single initial state (see :func:`calibrated_batch`).
+
+    Parameters
+    ----------
+    state, parameters, levers : ndarray, shape (n, 1)
+        Initial stocks, parameters and 2025 lever values of one run.
+    iterations : int
+        Fixed-point iterations.
+
+    Returns
+    -------
+    dict of str to float
+        Values for :data:`CALIBRATED_PARAMETERS`.
+    """
+    p = calibrated_batch(state, parameters, levers, iterations)
     return {name: float(p[ParameterIndex[name], 0]) for name in CALIBRATED_PARAMETERS}
 
 
@@ -82,8 +105,7 @@ def calibrated_values(region_name: str, regions_directory=None) -> dict[str, flo
 
     preset = load_region(region_name, regions_directory)
     state, parameters, levers = region_arrays(preset)
-    return calibrate(state[:, None], parameters[:, None], levers[:, None],
-                     preset.calibration.get("population_growth_rate", 0.0))
+    return calibrate(state[:, None], parameters[:, None], levers[:, None])
 
 
 def write_calibration(region_name: str, values: dict[str, float], regions_directory=None):
@@ -98,12 +120,11 @@ def write_calibration(region_name: str, values: dict[str, float], regions_direct
 
     path = (REGIONS_DIRECTORY if regions_directory is None else Path(regions_directory)) / f"{region_name}.yaml"
     document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    growth = document.get("calibration", {}).get("population_growth_rate", 0.0)
+    document.pop("calibration", None)
     parameters = document.setdefault("parameters", {})
     for name in CALIBRATED_PARAMETERS:
         parameters[name] = {"value": float(values[name]),
-                            "source": f"Calibrated to the 2025 state (restrans calibrate {region_name}; "
-                                      f"population growth {growth * 100:+.1f} %/yr)"}
+                            "source": f"Calibrated to the 2025 state (restrans calibrate {region_name})"}
     header = (f"# Region preset {region_name}: 2025 initial stocks, parameters and baseline levers.\n"
               "# Values not listed take the model defaults (restrans describe params|stocks|levers).\n")
     atomic_write_text(path, header + yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=120))

@@ -130,13 +130,13 @@ def compute_outcomes(times: np.ndarray, state: np.ndarray, parameters: np.ndarra
 
 def _target_columns(years: np.ndarray, variables: dict, targets: Sequence, region: str) -> dict[str, np.ndarray]:
     """First year met and met-in-its-year of each applicable target, judged as the scorecard judges."""
-    from restrans.sim.compare.scorecard import margins
+    from restrans.sim.compare.scorecard import met_by_year
 
     columns = {}
     for target in _applicable(targets, region, years):
         values = variables[target.indicator]
         finite = np.isfinite(values).all(axis=0)
-        met = margins(values, target.threshold_for(region), target.direction) >= 0.0
+        met = met_by_year(values, target.threshold_for(region), target.direction, target.indicator)
         first = np.where(met.any(axis=0), years[np.argmax(met, axis=0)], np.nan)
         in_year = met[int(np.flatnonzero(years == target.year)[0])].astype(float)
         columns[f"target_{target.identifier}_first_year"] = np.where(finite, first, np.nan)
