@@ -67,9 +67,11 @@ def _manifest(comparison: Comparison, files: list[str]) -> dict:
                                 "reference_cost_bn_cny": spec.scaling.reference_cost,
                                 "reference": "same scenario with every policy lever at its 2025 value"}
         records.append(record)
-    extra = {"regions": comparison.regions, "baseline": comparison.baseline}
+    extra = {"regions": comparison.regions, "baseline": comparison.baseline,
+             "overrides": {"set": comparison.overrides}}
+    extra["targets"] = {"file": None, "why": comparison.targets_reason}
     if comparison.targets:
-        extra["targets"] = {"file": comparison.targets.path, "sha256": file_sha256(comparison.targets.path)}
+        extra["targets"].update({"file": comparison.targets.path, "sha256": file_sha256(comparison.targets.path)})
     return build_manifest(records, comparison.specs[0].scenario.solver.model_dump(), comparison.wall_time, files,
                           extra)
 
