@@ -217,7 +217,7 @@ def find_targets(scenario_path: str | Path, source_files: Sequence[str] = ()) ->
     scenario_path = Path(scenario_path)
     beside = scenario_path.parent / "targets.yaml"
     if beside.is_file():
-        return beside, f"beside {scenario_path}"
+        return _shown(beside), f"beside {_shown(scenario_path)}"
     for source in source_files:
         candidate = Path(source).parent / "targets.yaml"
         if Path(source).resolve() != scenario_path.resolve() and candidate.is_file():

@@ -45,8 +45,9 @@ def comparison_figures(comparison: Comparison) -> dict[str, bytes]:
 
 
 def _tables(comparison: Comparison) -> dict[str, str]:
+    labels = [(spec.region, spec.label) for spec in comparison.specs]  # separate region and scenario columns
     tables = {"comparison.csv": comparison.indicators, "cost_effectiveness.csv": comparison.effectiveness,
-              "levers.csv": comparison.levers, "timeseries.csv": timeseries_frame(comparison.results),
+              "levers.csv": comparison.levers, "timeseries.csv": timeseries_frame(comparison.results, labels),
               "variables.csv": variable_table()}
     if comparison.targets:
         tables.update({"scorecard.csv": comparison.scorecard, "ranking.csv": comparison.ranking})
