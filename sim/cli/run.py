@@ -128,7 +128,7 @@ def _write_run(directory: Path, loaded, results, wall_time: float, engine: str, 
         title = f"{loaded.name} — {loaded.region}"
         if overrides:
             title += " — " + ", ".join(f"{key} = {value:g}" for key, value in overrides.items())
-        figures["dashboard.png"] = dashboard(results, title)
+        figures["dashboard.png"] = dashboard(results, title, _targets_of(loaded), loaded.region)
     record = {"name": loaded.name, "files": {str(p): file_sha256(p) for p in loaded.source_files},
               "scenario_hash": scenario_hash(loaded), "resolved": loaded.resolved_dict(),
               "overrides": {"region": region, "set": overrides}}
@@ -136,6 +136,15 @@ def _write_run(directory: Path, loaded, results, wall_time: float, engine: str, 
     manifest = build_manifest([record], loaded.solver.model_dump(), wall_time, files, engine_provenance(engine))
     keep = tuple(f"{loaded.name}.{export_format.value}" for export_format in ExportFormat)  # restrans export's
     write_run_outputs(directory, results, manifest, figures, keep)
+
+
+def _targets_of(loaded) -> tuple:
+    """The targets marked on the dashboard: the targets file found for the scenario, as compare finds it."""
+    from restrans.sim.compare.targets import find_targets, load_targets
+
+    source = loaded.source_files[0] if loaded.source_files else None
+    path = find_targets(source, loaded.source_files)[0] if source else None
+    return tuple(load_targets(path).targets) if path is not None else ()
 
 
 def _print_summary(results, directory: Path, wall_time: float, output_format: OutputFormat) -> None:
