@@ -92,12 +92,26 @@ def sweep_errors():
         _fail(str(error), 1)
     except OSError as error:  # a full disk or a folder that became read-only while chunks were being written
         _fail(_write_fault_text(error, context["directory"]), 1)
-    except (KeyboardInterrupt, Interrupted) as error:
-        number = error.number if isinstance(error, Interrupted) else signal.SIGINT
+    except (KeyboardInterrupt, Interrupted, Exception) as error:
+        interruption = _interruption(error)
+        if interruption is None:
+            raise
+        number = interruption.number if isinstance(interruption, Interrupted) else signal.SIGINT
         directory = context["directory"]
         where = f"the finished chunks are kept in {directory}/; " if directory is not None else ""
         _fail(f"interrupted by {signal.Signals(number).name}: {where}run the same command again to resume",
               128 + int(number))
+
+
+def _interruption(error: BaseException) -> BaseException | None:
+    """The SIGINT/SIGTERM behind ``error``: itself, or its cause when a library wrapped it (pydantic wraps an
+    exception raised by a signal handler during serialization in a PydanticSerializationError)."""
+    seen = 0
+    while error is not None and seen < 10:
+        if isinstance(error, (KeyboardInterrupt, Interrupted)):
+            return error
+        error, seen = error.__cause__ or error.__context__, seen + 1
+    return None
 
 
 def require_ensembles(command: str) -> None:

@@ -35,9 +35,11 @@ def override_section(name: str) -> tuple[str, str]:
     if lever in levers and name.count(".") == 2:
         return "schedule", lever
     candidates = [*parameters, *levers, *(f"initial.{stock}" for stock in stocks)]
-    raise InputError("--set", name, name, "a parameter, a lever, initial.<stock> or <lever>.<schedule>.<field> "
-                     "(e.g. retraining_capacity.ramp.to)", did_you_mean(name.split(".")[0], candidates)
-                     if "." in name else did_you_mean(name, candidates))
+    suggestion = did_you_mean(name, candidates)
+    if suggestion is None and "." in name:
+        suggestion = did_you_mean(name.split(".")[0], levers)
+    raise InputError("--set", name, name, "a parameter, a lever or initial.<stock>, or a schedule field "
+                     "<lever>.<kind>.<field> (e.g. retraining_capacity.ramp.to)", suggestion)
 
 
 def schedule_with_field(data: Mapping[str, Any], name: str, value: float) -> dict:
