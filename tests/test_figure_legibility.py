@@ -16,8 +16,9 @@ import restrans
 from restrans.sim.report import compare_plots
 from tests.conftest import SCENARIOS
 
-MIXES = [SCENARIOS / "baseline.yaml", SCENARIOS / "livelihood_first.yaml", SCENARIOS / "green_restoration.yaml",
-         SCENARIOS / "integrated_plan.yaml"]
+MIXES = [SCENARIOS / "baseline.yaml", *sorted(path for path in SCENARIOS.glob("*.yaml")
+                                              if path.name not in ("baseline.yaml", "targets.yaml"))]
+"""The baseline and every shipped mix: the most bars and the longest names the report draws."""
 
 
 @pytest.fixture(scope="module")

@@ -207,9 +207,9 @@ def costs_figure(effectiveness, region: str, colours: dict[str, str], axis=None)
     if own:
         figure, axis = plt.subplots(figsize=(8, 0.45 * len(block) + 2.4))
     positions = np.arange(len(block))[::-1]
-    axis.barh(positions, block["central_cost_bn_cny"], color="#377eb8", label="central government")
+    axis.barh(positions, block["central_cost_bn_cny"], color="#377eb8", label="central")
     axis.barh(positions, block["local_cost_bn_cny"], left=block["central_cost_bn_cny"], color="#ff7f00",
-              label="local government")
+              label="local")
     baseline_total = block["cost_bn_cny"].iloc[0]
     axis.axvline(baseline_total, color="black", linestyle="--", linewidth=0.9, label="baseline total")
     for position, total, extra in zip(positions, block["cost_bn_cny"], block["extra_cost_bn_cny"]):
