@@ -97,3 +97,24 @@ def test_fan_chart_states_region_n_seed_and_keeps_legend_colours(tmp_path, monke
         for band in axis.collections:  # every filled band is in one of the legend's colours
             face = matplotlib.colors.to_hex(band.get_facecolor()[0][:3])
             assert face in scenario_colours
+
+
+def test_dashboard_from_zero_in_percent_with_targets_and_overrides(comparison, monkeypatch):
+    from restrans.sim.report import plots
+
+    captured = {}
+    monkeypatch.setattr(plots, "figure_bytes", lambda figure: captured.setdefault("figure", figure) and b"")
+    results = restrans.run(SCENARIOS / "baseline.yaml", set={"retraining_capacity": 8})
+    region = restrans.load_scenario(SCENARIOS / "baseline.yaml").region
+    plots.dashboard(results, "baseline — retraining_capacity = 8", comparison.targets.targets, region)
+    figure = captured["figure"]
+    assert "retraining_capacity = 8" in figure._suptitle.get_text()
+    for axis, (name, _label) in zip(figure.axes, plots.DASHBOARD_PANELS):
+        if results.variables[name].min() >= 0:
+            assert axis.get_ylim()[0] == 0.0, name
+        if name in compare_plots.PERCENT:
+            assert axis.get_ylabel() == "%", name
+    marked = {target.indicator for target in comparison.targets.targets if target.threshold_for(region) is not None}
+    for axis, (name, _label) in zip(figure.axes, plots.DASHBOARD_PANELS):
+        stars = [line for line in axis.get_lines() if line.get_marker() == "*"]
+        assert bool(stars) == (name in marked), name

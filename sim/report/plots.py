@@ -24,7 +24,7 @@ MILESTONES: tuple[float, ...] = (2025.0, 2035.0)
 def figure_bytes(figure) -> bytes:
     """Render a figure to PNG bytes and close it."""
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
+    figure.savefig(buffer, format="png", dpi=110)  # laid out by tight_layout: no second drawing pass for a tight box
     plt.close(figure)
     return buffer.getvalue()
 
