@@ -1,10 +1,11 @@
-"""The ``restrans`` command — the only module that prints.
+"""The ``restrans`` command: the typer app, ``--version``, ``validate``, ``describe`` and ``calibrate``.
 
-Bad input (InputError) gives one line on stderr and exit code 2, with nothing
-written; a fault — a solver failure, a run of a foreign model that stops or
-goes non-finite, outputs that cannot be written (disk full, read-only folder,
-a file or a dangling link where the folder should be) — one line and exit
-code 1, with the previous outputs unchanged.
+The other commands live beside it (``run``/``export`` in :mod:`restrans.sim.cli.run`, ``compare`` in
+:mod:`restrans.sim.cli.compare`, the ensemble commands in :mod:`restrans.sim.cli.ensembles`); only
+:mod:`restrans.sim.cli` prints. Bad input and every usage error give one line on stderr and exit code 2, with
+nothing written; a fault (a solver failure, a foreign model run that stops or goes non-finite, outputs that
+cannot be written) one line and exit code 1, with the previous outputs unchanged
+(:mod:`restrans.sim.cli.terminal`).
 """
 from __future__ import annotations
 
