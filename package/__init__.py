@@ -10,7 +10,9 @@ package (``pyproject.toml``, setuptools ``package-dir``):
   stages along the data flow (scenario → engine → compare → report →
   ensembles → vensim → cli).
 
-``python -m restrans`` runs the command line.
+``python -m restrans`` runs the command line. The Python API (:mod:`restrans.api`) is importable from here:
+:func:`load_scenario`, :func:`run`, :func:`compare`, :func:`sweep`; it is imported on first use, so
+``import restrans`` stays light.
 """
 from importlib.metadata import PackageNotFoundError, version
 
@@ -18,3 +20,17 @@ try:
     __version__: str = version("restrans")
 except PackageNotFoundError:  # pragma: no cover - running from a source tree that is not installed
     __version__ = "0+unknown"
+
+
+API: tuple[str, ...] = ("load_scenario", "run", "compare", "sweep")
+"""Names of :mod:`restrans.api` available as ``restrans.NAME``."""
+__all__ = ["__version__", *API]
+
+
+def __getattr__(name: str):
+    """``restrans.run`` and the other API functions, imported from :mod:`restrans.api` when first used."""
+    if name in API:
+        from restrans import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'restrans' has no attribute {name!r}")

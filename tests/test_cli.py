@@ -78,8 +78,10 @@ def test_run_with_region_set_and_method(tmp_path):
     result = invoke("run", SCENARIOS / "baseline.yaml", "--region", "coal_growing", "--set", "rd_intensity=0.03",
                     "--method", "rk4", "--out", tmp_path)
     assert result.exit_code == 0, result.output
-    manifest = json.loads((tmp_path / "baseline" / "manifest.json").read_text())
+    assert [path.name for path in tmp_path.iterdir()] == ["baseline-coal_growing-set-rd_intensity-0.03"]
+    manifest = json.loads((tmp_path / "baseline-coal_growing-set-rd_intensity-0.03" / "manifest.json").read_text())
     assert manifest["scenarios"][0]["resolved"]["region"] == "coal_growing"
+    assert manifest["scenarios"][0]["overrides"] == {"region": "coal_growing", "set": {"rd_intensity": 0.03}}
     assert manifest["solver"]["method"] == "rk4"
 
 
@@ -96,7 +98,7 @@ def test_bad_scenario_exits_2_with_one_line_and_writes_nothing(tmp_path, path):
 
 def test_bad_command_line_values_exit_2(tmp_path):
     for arguments in (["--set", "retrainng_capacity=3"], ["--set", "rd_intensity=abc"], ["--region", "coal_decline"],
-                      ["--dt", "0.3"], ["--method", "rk45"]):
+                      ["--dt", "0.3"], ["--method", "rk46"], ["--dt", "0.00001"]):
         result = invoke("run", SCENARIOS / "baseline.yaml", "--out", tmp_path, *arguments)
         assert result.exit_code == 2, arguments
         assert len(result.stderr.strip().splitlines()) == 1

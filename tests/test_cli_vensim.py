@@ -26,15 +26,16 @@ def test_run_with_pysd_engine_writes_the_native_outputs_with_the_same_values(tmp
     assert invoke("run", SCHEDULES, "--region", "coal_growing", "--out", native).exit_code == 0
     result = invoke("run", SCHEDULES, "--region", "coal_growing", "--engine", "pysd", "--out", twin)
     assert result.exit_code == 0, result.output
-    names = {path.name for path in (native / "twin_schedules").iterdir()}
-    assert names == {path.name for path in (twin / "twin_schedules").iterdir()}
-    left = pd.read_csv(native / "twin_schedules" / "timeseries.csv")
-    right = pd.read_csv(twin / "twin_schedules" / "timeseries.csv")
+    folder = "twin_schedules-coal_growing"  # the scenario's name and the --region
+    names = {path.name for path in (native / folder).iterdir()}
+    assert names == {path.name for path in (twin / folder).iterdir()}
+    left = pd.read_csv(native / folder / "timeseries.csv")
+    right = pd.read_csv(twin / folder / "timeseries.csv")
     assert list(left.columns) == list(right.columns)
     # the CSV holds 10 significant digits: values agree to that precision (relative 1e-9, absolute 1e-12)
     np.testing.assert_allclose(right.iloc[:, 1:].to_numpy(float), left.iloc[:, 1:].to_numpy(float),
                                rtol=1e-9, atol=1e-12)
-    manifest = json.loads((twin / "twin_schedules" / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads((twin / folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["engine"] == "pysd"
 
 
@@ -63,7 +64,8 @@ def test_export_default_location_and_set(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = invoke("export", SCENARIOS / "baseline.yaml", "--format", "cin", "--set", "transfer_payment=0.45")
     assert result.exit_code == 0, result.output
-    constants, lookups = read_cin((tmp_path / "outputs" / "baseline" / "baseline.cin").read_text(encoding="utf-8"))
+    folder = tmp_path / "outputs" / "baseline-set-transfer_payment-0.45"  # the folder run writes for these options
+    constants, lookups = read_cin((folder / "baseline.cin").read_text(encoding="utf-8"))
     assert lookups["transfer_payment_schedule"] == ((2025.0, 0.45), (2035.0, 0.45))
 
 

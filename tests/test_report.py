@@ -47,9 +47,14 @@ def test_every_figure_is_embedded_as_a_png_data_uri(report):
 def test_html_has_no_external_link_script_or_resource(report):
     _, page, _ = report
     lowered = page.lower()
-    for forbidden in ("http://", "https://", "<script", "<link", "@import", "url(", "<iframe", "href="):
+    for forbidden in ("http://", "https://", "<script", "<link", "@import", "url(", "<iframe"):
         assert forbidden not in lowered, forbidden
     assert re.findall(r'src="(?!data:)', page) == []
+    directory = report[0]
+    links = re.findall(r'href="([^"]*)"', page)  # the clickable file list: files of this folder only
+    assert links and all((directory / link).is_file() or link == "manifest.json" or link == "report.html"
+                         for link in links)
+    assert not any(link.startswith(("/", ".")) or ":" in link for link in links)
 
 
 def markdown_table(text: str, heading: str) -> pd.DataFrame:

@@ -186,7 +186,8 @@ def test_overrides_set_parameters_levers_initial_values_and_region():
 
 @pytest.mark.parametrize("overrides, file, fragment", [
     ({"transfer_paymnt": 1.0}, "--set", "transfer_paymnt: 'transfer_paymnt' — a parameter, a lever or "
-                                        "initial.<stock> — did you mean 'transfer_payment'?"),
+                                        "initial.<stock>, or a schedule field <lever>.<kind>.<field> (e.g. "
+                                        "retraining_capacity.ramp.to) — did you mean 'transfer_payment'?"),
     ({"initial.elderyl": 1.0}, "--set", "did you mean 'initial.elderly'?"),
     ({"transfer_payment": 99.0}, "--set", "levers.transfer_payment.constant: 99.0 — allowed [0, 20] bn CNY/yr"),
     ({"birth_rate": True}, "--set", "parameters.birth_rate: True — a number (true/false is not a number)"),

@@ -184,11 +184,42 @@ def test_dask_local_cluster_and_local_processes_give_the_same_results(small_swee
     pd.testing.assert_frame_equal(pd.read_parquet(on_processes / "outcomes.parquet"), expected, check_exact=True)
 
 
-def test_cli_sweep_prints_progress_and_bad_input_exits_2(tmp_path):
+def _on_a_terminal(arguments: list[str]) -> tuple[int, str, str]:
+    """Run ``python -m restrans ARGUMENTS`` with stderr on a pseudo-terminal: (exit code, stdout, terminal text)."""
+    import pty
+    import threading
+
+    master, slave = pty.openpty()
+    chunks: list[bytes] = []
+
+    def read() -> None:
+        while True:
+            try:
+                data = os.read(master, 4096)
+            except OSError:  # EIO once the child has closed its side
+                return
+            if not data:
+                return
+            chunks.append(data)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    completed = subprocess.run([sys.executable, "-m", "restrans", *arguments], cwd=ROOT, stdout=subprocess.PIPE,
+                               stderr=slave, text=True, timeout=300, check=False)
+    os.close(slave)
+    reader.join(timeout=10)
+    os.close(master)
+    return completed.returncode, completed.stdout, b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_cli_sweep_progress_on_a_terminal_only_and_bad_input_exits_2(tmp_path):
     runner = CliRunner()
     result = runner.invoke(app, ["sweep", str(SMALL), "--out", str(tmp_path), "--chunk", "120"])
     assert result.exit_code == 0, result.output
-    assert "240/240" in result.output and "runs/s" in result.output
+    assert "240 runs" in result.output and "240/240" not in result.output  # piped: no bar in the output
+    code, stdout, terminal = _on_a_terminal(["sweep", str(SMALL), "--out", str(tmp_path / "tty"), "--chunk", "120"])
+    assert code == 0, terminal
+    assert "240/240" in terminal and "runs/s" in terminal and "240/240" not in stdout
     bad = runner.invoke(app, ["sweep", str(SCENARIOS / "baseline.yaml"), "--out", str(tmp_path / "bad")])
     assert bad.exit_code == 2 and "unknown key" in bad.output and not (tmp_path / "bad").exists()
 

@@ -20,17 +20,12 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeElapsedColumn, \
-    TimeRemainingColumn
 from rich.table import Table
-from rich.text import Text
 
+from restrans.sim.cli.guards import check_backend_and_engine, check_workers, confirm_pysd_runs, uncertainty_targets
+from restrans.sim.cli.terminal import console, fail as _fail, notice, progress_bar
 from restrans.sim.engine.output_folder import OutputFault
 from restrans.sim.scenario.errors import InputError
-
-console = Console()
-error_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 ENSEMBLE_MODULES: dict[str, str] = {"xarray": "xarray", "h5netcdf": "h5netcdf", "h5py": "h5py", "SALib": "SALib",
                                     "dask": "dask", "distributed": "dask[distributed]"}
@@ -42,11 +37,6 @@ SCHEDULER_TIMEOUT_SECONDS = 60.0
 class Method(str, Enum):
     sobol = "sobol"
     morris = "morris"
-
-
-def _fail(message: str, code: int) -> None:
-    error_console.print(f"restrans: error: {message}", markup=False)
-    raise typer.Exit(code)
 
 
 class Interrupted(Exception):
@@ -73,11 +63,6 @@ def signals_interrupt():
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
-
-
-def notice(line: str) -> None:
-    """Print a one-line notice of a sweep (a chunk recomputed, a stale lock taken over) on stderr."""
-    error_console.print(f"restrans: notice: {line}", markup=False)
 
 
 def _write_fault_text(error: OSError, directory) -> str:
@@ -107,12 +92,26 @@ def sweep_errors():
         _fail(str(error), 1)
     except OSError as error:  # a full disk or a folder that became read-only while chunks were being written
         _fail(_write_fault_text(error, context["directory"]), 1)
-    except (KeyboardInterrupt, Interrupted) as error:
-        number = error.number if isinstance(error, Interrupted) else signal.SIGINT
+    except (KeyboardInterrupt, Interrupted, Exception) as error:
+        interruption = _interruption(error)
+        if interruption is None:
+            raise
+        number = interruption.number if isinstance(interruption, Interrupted) else signal.SIGINT
         directory = context["directory"]
         where = f"the finished chunks are kept in {directory}/; " if directory is not None else ""
         _fail(f"interrupted by {signal.Signals(number).name}: {where}run the same command again to resume",
               128 + int(number))
+
+
+def _interruption(error: BaseException) -> BaseException | None:
+    """The SIGINT/SIGTERM behind ``error``: itself, or its cause when a library wrapped it (pydantic wraps an
+    exception raised by a signal handler during serialization in a PydanticSerializationError)."""
+    seen = 0
+    while error is not None and seen < 10:
+        if isinstance(error, (KeyboardInterrupt, Interrupted)):
+            return error
+        error, seen = error.__cause__ or error.__context__, seen + 1
+    return None
 
 
 def require_ensembles(command: str) -> None:
@@ -121,32 +120,6 @@ def require_ensembles(command: str) -> None:
     if missing:
         _fail(f"restrans {command} needs the 'ensembles' extra (missing: {', '.join(missing)}); "
               "install it with: pip install 'restrans[ensembles]'", 1)
-
-
-class RunsPerSecondColumn(ProgressColumn):
-    """Runs per second since the command started (not counting runs resumed from disk)."""
-
-    def render(self, task) -> Text:
-        started, first = task.fields.get("started"), task.fields.get("first_done") or 0
-        elapsed = time.perf_counter() - started if started else 0.0
-        speed = (task.completed - first) / elapsed if elapsed > 0 else 0.0
-        return Text(f"{speed:,.0f} runs/s", style="progress.data.speed")
-
-
-@contextmanager
-def progress_bar(label: str):
-    """A rich progress bar (runs done / total, runs/s, ETA); yields ``update(done, total)``."""
-    columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("runs"),
-               RunsPerSecondColumn(), TextColumn("ETA"), TimeRemainingColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=console, transient=False) as progress:
-        task = progress.add_task(label, total=None, started=time.perf_counter(), first_done=None)
-
-        def update(done: int, total: int) -> None:
-            if progress.tasks[0].fields.get("first_done") is None:
-                progress.update(task, first_done=done, started=time.perf_counter())
-            progress.update(task, completed=done, total=total)
-
-        yield update
 
 
 def _targets_path(explicit: Optional[Path], near: str) -> Optional[Path]:
@@ -174,11 +147,14 @@ def sweep(
                                             "worker when it has none, before stopping (resumable)."),
     model_file: Optional[Path] = typer.Option(None, "--model", help="Your own Vensim/XMILE model, run by PySD; "
                                               "the sweep's base and factors are its scenario and constants."),
+    yes: bool = typer.Option(False, "--yes", help="Run a PySD sweep that takes longer than a few minutes "
+                             "without asking."),
 ) -> None:
     """Run a sweep in chunks; write experiments.parquet and outcomes.parquet (resumes a killed sweep)."""
     require_ensembles("sweep")
     if model_file is not None:
-        _sweep_foreign(sweep_file, model_file, out, chunk, workers, scheduler, trajectories, backend, engine, targets)
+        _sweep_foreign(sweep_file, model_file, out, chunk, workers, scheduler, trajectories, backend, engine, targets,
+                       yes)
         return
     from restrans.sim.ensembles.sweep import SweepOptions, run_sweep
     from restrans.sim.ensembles.sweep_runs import BACKENDS
@@ -189,6 +165,8 @@ def sweep(
             raise InputError("--workers", "--workers", workers, "either --workers or --scheduler, not both")
         if backend not in BACKENDS:
             raise InputError("--backend", "--backend", backend, f"one of: {', '.join(BACKENDS)}")
+        check_workers(workers)
+        check_backend_and_engine(backend, engine)
         if scheduler is not None:
             check_scheduler_address("--scheduler", "--scheduler", scheduler)
         spec = load_sweep(sweep_file)
@@ -197,6 +175,7 @@ def sweep(
 
             check_engine(engine if engine != "native" else "pysd", spec.base.solver.method, str(sweep_file))
             backend = "pysd"
+            confirm_pysd_runs(int(spec.n_runs), yes)
         options = SweepOptions(out, chunk, workers, scheduler, trajectories, backend,
                                _targets_path(targets, str(sweep_file)), scheduler_timeout)
         started = time.perf_counter()
@@ -208,7 +187,7 @@ def sweep(
 
 def _sweep_foreign(sweep_file: Path, model_file: Path, out: Path, chunk: Optional[int], workers: int,
                    scheduler: Optional[str], trajectories: bool, backend: str, engine: str,
-                   targets: Optional[Path]) -> None:
+                   targets: Optional[Path], yes: bool) -> None:
     """``sweep --model``: a sweep of a foreign Vensim/XMILE model, by PySD one run at a time (sim/foreign_sweep.py)."""
     from restrans.sim.vensim.foreign import ForeignModel
     from restrans.sim.vensim.foreign_sweep import load_foreign_sweep, run_foreign_sweep
@@ -223,6 +202,7 @@ def _sweep_foreign(sweep_file: Path, model_file: Path, out: Path, chunk: Optiona
                                  "this process)")
         foreign = ForeignModel(model_file)
         spec = load_foreign_sweep(sweep_file, foreign)
+        confirm_pysd_runs(int(spec.n_runs), yes)
         started = time.perf_counter()
         context["directory"] = Path(out) / spec.name
         with progress_bar(spec.name) as update:
@@ -248,7 +228,8 @@ def uncertainty(
     workers: int = typer.Option(0, "--workers", min=0, help="Local worker processes (0: this process)."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address."),
     targets: Optional[Path] = typer.Option(None, "--targets", help="Targets file (default: targets.yaml beside "
-                                           "the first scenario)."),
+                                           "the first scenario, else beside a file it extends, else "
+                                           "scenarios/targets.yaml)."),
 ) -> None:
     """Monte Carlo over each scenario's uncertainty: fan charts and the probability of meeting each 2035 target."""
     require_ensembles("uncertainty")
@@ -258,7 +239,8 @@ def uncertainty(
 
     try:
         check_output_name(name, "--name", "--name", "a folder name")
-        targets_path = _targets_path(targets, str(scenarios[0]))
+        check_workers(workers)
+        targets_path, reason = uncertainty_targets(targets, scenarios[0])
         started = time.perf_counter()
         with progress_bar("uncertainty") as update:
             directory, probabilities = run_uncertainty(scenarios, n, seed, out, name, targets_path, workers,
@@ -267,6 +249,8 @@ def uncertainty(
         _fail(str(error), 2)
     except (SweepFault, OutputFault) as error:  # a Dask scheduler that does not answer, a full disk
         _fail(str(error), 1)
+    notice(f"targets: {targets_path} ({reason})" if targets_path is not None else
+           f"{reason}: no target_probabilities.csv; pass --targets FILE")
     if probabilities is not None and len(probabilities):
         table = Table(title="probability of meeting each 2035 target")
         wide = probabilities.pivot(index="target", columns="scenario", values="probability")
@@ -281,7 +265,7 @@ def uncertainty(
 
 def sensitivity(
     sweep_file: Path = typer.Argument(..., help="Sweep file: its factors, n (base sample size) and seed."),
-    method: Method = typer.Option(..., "--method", help="sobol (Saltelli sample, first and total indices) or morris."),
+    method: Method = typer.Option(..., "--method", case_sensitive=False, help="sobol (Saltelli sample, first and total indices) or morris."),
     out: Path = typer.Option(Path("outputs"), "--out", help="Parent folder; writes OUT/<sweep>-<method>/."),
     n: Optional[int] = typer.Option(None, "--n", min=2, help="Base sample size (default: the file's design n)."),
     workers: int = typer.Option(0, "--workers", min=0, help="Local worker processes (0: this process)."),
@@ -294,6 +278,7 @@ def sensitivity(
     from restrans.sim.ensembles.sweep_spec import load_sweep
 
     try:
+        check_workers(workers)
         spec = load_sweep(sweep_file)
         started = time.perf_counter()
         with progress_bar(f"{spec.name} {method.value}") as update:

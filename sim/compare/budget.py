@@ -30,7 +30,7 @@ from restrans.model.stocks import StockIndex
 from restrans.sim.scenario.errors import InputError
 from restrans.sim.scenario.schedules import LeverSchedules, PiecewiseLinear
 from restrans.sim.engine.simulate import Batch, build_batch, integrate, run_inputs
-from restrans.sim.engine.solver import SolverError
+from restrans.sim.engine.solver_errors import SolverError
 
 RELATIVE_TOLERANCE = 1e-6
 MINIMUM_BUDGET = 1e-3

@@ -13,7 +13,7 @@ import math
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -26,7 +26,7 @@ from restrans.sim.compare.lever_changes import cut_levers, cut_notes, lever_chan
 from restrans.sim.scenario.schedules import PiecewiseLinear
 from restrans.sim.compare.scorecard import ranking_frame, scorecard_frame
 from restrans.sim.engine.simulate import run_inputs, simulate_batch
-from restrans.sim.compare.targets import TargetSet, load_targets
+from restrans.sim.compare.targets import TargetSet, find_targets, load_targets
 
 POLICY_MIXES: tuple[str, ...] = (
     "resource_security", "innovation_successor", "coordination_cooperation", "green_restoration", "opening_up",
@@ -96,12 +96,13 @@ def _check_budget(budget: float | None) -> None:
                          "policy as of 2025; smaller ones are below the precision of the cost integration)")
 
 
-def _load_all(paths: Sequence[Path], region: str | None, method: str | None, dt: float | None) -> list:
+def _load_all(paths: Sequence[Path], region: str | None, method: str | None, dt: float | None,
+              overrides: Mapping[str, float] | None = None) -> list:
     from restrans.sim.scenario.scenario import load_scenario
 
     loaded = []
     for path in paths:
-        scenario = load_scenario(path, region=region)
+        scenario = load_scenario(path, region=region, overrides=overrides)
         if method is not None or dt is not None:
             scenario = scenario.with_solver(method=method, dt=dt)
         loaded.append(scenario)
@@ -124,11 +125,13 @@ def _check_consistent(paths: Sequence[Path], scenarios: Sequence, own_region: bo
 
 
 def load_runs(paths: Sequence[Path], region: str | None = None, regions: str | None = None,
-              budget: float | None = None, method: str | None = None, dt: float | None = None) -> list[RunSpec]:
+              budget: float | None = None, method: str | None = None, dt: float | None = None,
+              overrides: Mapping[str, float] | None = None) -> list[RunSpec]:
     """Load, validate and (where asked) scale every scenario for every region, in run order.
 
     ``budget`` (``--budget``) scales every scenario but the first; a scenario's own
-    ``budget:`` key scales that scenario. Raises InputError for any bad input.
+    ``budget:`` key scales that scenario; ``overrides`` (``--set``) apply to every scenario.
+    Raises InputError for any bad input.
     """
     _check_budget(budget)
     if not paths:
@@ -136,7 +139,7 @@ def load_runs(paths: Sequence[Path], region: str | None = None, regions: str | N
     selected = select_regions(region, regions)
     specs: list[RunSpec] = []
     for region_name in selected or [None]:
-        scenarios = _load_all(paths, region_name, method, dt)
+        scenarios = _load_all(paths, region_name, method, dt, overrides)
         _check_consistent(paths, scenarios, own_region=selected is None)
         jobs, positions = [], []
         for index, (path, scenario) in enumerate(zip(paths, scenarios)):
@@ -274,6 +277,10 @@ class Comparison:
         See :func:`indicator_comparison`, :func:`cost_effectiveness`, :func:`lever_changes`,
         :func:`restrans.sim.compare.scorecard.scorecard_frame`, :func:`restrans.sim.compare.scorecard.ranking_frame`, :func:`region_matrix`.
     targets : TargetSet or None
+    targets_reason : str
+        Which targets file was used and why (given, beside the scenario, beside a file it extends, the default).
+    overrides : dict of str to float
+        ``--set`` values applied to every scenario.
     wall_time : float
         Seconds spent loading, scaling and simulating.
     """
@@ -289,6 +296,8 @@ class Comparison:
     targets: TargetSet | None
     wall_time: float = 0.0
     notes: list[str] = field(default_factory=list)
+    targets_reason: str = ""
+    overrides: dict[str, float] = field(default_factory=dict)
 
     @property
     def regions(self) -> list[str]:
@@ -338,15 +347,10 @@ def closest_mix(comparison: Comparison, region: str) -> pd.Series | None:
     return block.sort_values("rank").iloc[0]
 
 
-def default_targets(paths: Sequence[Path]) -> Path | None:
-    """``targets.yaml`` beside the first scenario file, if there is one."""
-    candidate = Path(paths[0]).parent / "targets.yaml" if paths else None
-    return candidate if candidate is not None and candidate.is_file() else None
-
-
 def run_comparison(paths: Sequence[Path], region: str | None = None, regions: str | None = None,
                    budget: float | None = None, targets: Path | None = None, method: str | None = None,
-                   dt: float | None = None, engine: str = "native") -> Comparison:
+                   dt: float | None = None, engine: str = "native",
+                   overrides: Mapping[str, float] | None = None) -> Comparison:
     """Validate every input, scale to budgets, run one batch, and build the comparison.
 
     Parameters
@@ -358,11 +362,14 @@ def run_comparison(paths: Sequence[Path], region: str | None = None, regions: st
     budget : float, optional
         Extra cost (bn CNY) every scenario but the first is scaled to.
     targets : Path, optional
-        Targets file (default: :func:`default_targets`; no scorecard without one).
+        Targets file (default: :func:`restrans.sim.compare.targets.find_targets` of the first scenario; no
+        scorecard without one). ``Comparison.targets_reason`` says which file was used and why.
     method, dt : optional
         Solver overrides.
     engine : str
         ``native`` or ``pysd`` (the Vensim twin in PySD, Euler only; budgets are still fitted natively).
+    overrides : mapping of str to float, optional
+        ``--set`` values applied to every scenario (see :func:`restrans.sim.scenario.scenario.load_scenario`).
 
     Raises
     ------
@@ -370,13 +377,19 @@ def run_comparison(paths: Sequence[Path], region: str | None = None, regions: st
         Any bad input, before anything is simulated in full or written.
     """
     started = time.perf_counter()
-    target_file = targets if targets is not None else default_targets(paths)
+    specs = load_runs(paths, region, regions, budget, method, dt, overrides)
+    if targets is not None:
+        target_file, reason = targets, "given with --targets"
+    else:
+        target_file, reason = find_targets(paths[0], specs[0].scenario.source_files)
     target_set = load_targets(target_file) if target_file is not None else None
-    specs = load_runs(paths, region, regions, budget, method, dt)
     if engine != "native":
         from restrans.sim.engine.engines import check_engine
 
         for spec in specs:
             check_engine(engine, spec.scenario.solver.method, "--method" if method else spec.path)
     results = run_specs(specs, engine)
-    return build_comparison(specs, results, target_set, time.perf_counter() - started)
+    comparison = build_comparison(specs, results, target_set, time.perf_counter() - started)
+    comparison.targets_reason = reason
+    comparison.overrides = dict(overrides or {})
+    return comparison

@@ -22,6 +22,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Sequence
 
 from restrans.model.indicators import INDICATORS
 from restrans.sim.scenario.errors import MISSING, InputError, did_you_mean, read_yaml_mapping
@@ -183,3 +184,45 @@ def load_targets(path: str | Path, *, regions_directory: str | Path | None = Non
     targets = tuple(_target(display, identifier, entry, known_regions) for identifier, entry in entries.items())
     return TargetSet(description=_text(display, "description", data.get("description"), False),
                      targets=targets, path=display)
+
+
+def repository_targets() -> Path | None:
+    """The targets file shipped beside the scenarios of the restrans checkout (``scenarios/targets.yaml``), if any.
+
+    ``restrans`` is installed from the repository (editable or not); a wheel built elsewhere has no scenarios
+    folder, and then this is None.
+    """
+    import restrans
+
+    candidate = Path(restrans.__file__).resolve().parent.parent / "scenarios" / "targets.yaml"
+    return candidate if candidate.is_file() else None
+
+
+def _shown(path: str | Path) -> Path:
+    """``path`` relative to the working folder when it lies inside it (as a user would type it), else as is."""
+    path = Path(path)
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
+
+
+def find_targets(scenario_path: str | Path, source_files: Sequence[str] = ()) -> tuple[Path | None, str]:
+    """The targets file for a scenario file, and why that one: (path or None, reason in words).
+
+    Looked for in order: ``targets.yaml`` beside the scenario file; beside each file it extends (the
+    ``extends`` chain, nearest first, as in ``source_files``); the repository's ``scenarios/targets.yaml``
+    (:func:`repository_targets`).
+    """
+    scenario_path = Path(scenario_path)
+    beside = scenario_path.parent / "targets.yaml"
+    if beside.is_file():
+        return _shown(beside), f"beside {_shown(scenario_path)}"
+    for source in source_files:
+        candidate = Path(source).parent / "targets.yaml"
+        if Path(source).resolve() != scenario_path.resolve() and candidate.is_file():
+            return _shown(candidate), f"beside {_shown(source)}, which {scenario_path} extends"
+    shipped = repository_targets()
+    if shipped is not None:
+        return _shown(shipped), f"the default targets file; none beside {scenario_path} or the files it extends"
+    return None, f"no targets file beside {scenario_path} or the files it extends, and none shipped"

@@ -27,7 +27,7 @@ from restrans.sim.engine import pysd_engine
 from restrans.sim.scenario.errors import InputError, did_you_mean
 from restrans.sim.engine.results import Results
 from restrans.sim.engine.simulate import Batch, build_batch
-from restrans.sim.engine.solver import SolverError
+from restrans.sim.engine.solver_errors import SolverError
 
 ENGINES: tuple[str, ...] = ("native", "pysd")
 """Engines of ``--engine``."""

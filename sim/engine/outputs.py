@@ -26,14 +26,14 @@ from restrans.sim.engine.output_folder import staged_folder
 from restrans.sim.engine.results import Results, variable_table
 
 
-def _default_file_mode() -> int:
+def default_file_mode() -> int:
     """Permissions of a new file under the process umask (0o666 minus the umask)."""
     umask = os.umask(0)
     os.umask(umask)
     return 0o666 & ~umask
 
 
-_FILE_MODE = _default_file_mode()
+_FILE_MODE = default_file_mode()
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -55,12 +55,17 @@ def atomic_write_text(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
-def timeseries_frame(results: Results) -> pd.DataFrame:
-    """All runs stacked: columns ``run``, ``time`` and one per variable."""
+def timeseries_frame(results: Results, labels: list[tuple[str, str]] | None = None) -> pd.DataFrame:
+    """All runs stacked: columns ``run`` (or ``region`` and ``scenario`` when ``labels`` gives them per run),
+    ``time`` and one per variable."""
     frames = []
     for run, run_name in enumerate(results.run_names):
         frame = results.frame(run)
-        frame.insert(0, "run", run_name)
+        if labels is None:
+            frame.insert(0, "run", run_name)
+        else:
+            frame.insert(0, "scenario", labels[run][1])
+            frame.insert(0, "region", labels[run][0])
         frames.append(frame)
     return pd.concat(frames, ignore_index=True)
 

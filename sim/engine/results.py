@@ -101,3 +101,32 @@ class Results:
                 values = self.variables[name][indices, run]
                 rows.append([run_name, name, group, unit, *values])
         return pd.DataFrame(rows, columns=["run", "indicator", "group", "unit", *[str(int(y)) for y in years]])
+
+    def to_pandas(self) -> pd.DataFrame:
+        """Every variable of every run as one table: a (run, time) MultiIndex and one column per variable.
+
+        Run names are :attr:`run_names`; time in years; units are in :func:`variable_units` (and in
+        ``DataFrame.attrs["units"]``). A wide table as PySD's ``run()`` returns, with the run as an index level.
+        """
+        index = pd.MultiIndex.from_product([self.run_names, self.times], names=["run", "time"])
+        data = {name: values.T.reshape(-1) for name, values in self.variables.items()}
+        frame = pd.DataFrame(data, index=index)
+        units = variable_units()
+        frame.attrs["units"] = {name: units.get(name, "") for name in frame.columns}
+        return frame
+
+    def to_xarray(self):
+        """Every variable as an :class:`xarray.Dataset` with dimensions (run, time); each has ``units`` and ``kind``.
+
+        Needs xarray (the ``ensembles`` extra).
+        """
+        import xarray
+
+        kinds = variable_table().set_index("name")
+        coordinates = {"run": list(self.run_names), "time": self.times}
+        variables = {}
+        for name, values in self.variables.items():
+            attributes = {"units": kinds.loc[name, "unit"], "kind": kinds.loc[name, "kind"],
+                          "doc": kinds.loc[name, "doc"]} if name in kinds.index else {}
+            variables[name] = xarray.DataArray(values.T, dims=("run", "time"), coords=coordinates, attrs=attributes)
+        return xarray.Dataset(variables, attrs={"time_units": "year"})

@@ -24,8 +24,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 import numpy as np
-import scipy.sparse
-from scipy.integrate import solve_ivp
+
+from restrans.sim.engine.solver_errors import SolverError
 
 __all__ = ["SolverError", "solve", "METHODS", "FIXED_STEP_METHODS", "ADAPTIVE_METHODS"]
 
@@ -37,10 +37,6 @@ METHODS = FIXED_STEP_METHODS + ADAPTIVE_METHODS
 GRID_TOLERANCE = 1e-9
 
 RightHandSide = Callable[[float, np.ndarray], np.ndarray]
-
-
-class SolverError(RuntimeError):
-    """An integration failed; the one-line message names the method, the time and the cause."""
 
 
 def solve(
@@ -297,6 +293,8 @@ class _FlatSystem:
             return {"lband": n_stocks - 1, "uband": n_stocks - 1}
         if self.method in ("BDF", "Radau") and n_runs > 1:
             coupling = np.ones((n_stocks, n_stocks), dtype=np.int8)
+            import scipy.sparse  # imported where used: a fixed-step run never needs scipy
+
             return {"jac_sparsity": scipy.sparse.kron(coupling, scipy.sparse.identity(n_runs), format="csr")}
         return {}
 
@@ -335,6 +333,8 @@ def _solve_piece(
     solver_options: dict,
 ) -> np.ndarray:
     """One ``solve_ivp`` call on ``[piece_start, piece_end]``; the states at ``t_eval`` as columns."""
+    from scipy.integrate import solve_ivp  # imported where used: a fixed-step run never needs scipy
+
     method = system.method
     if not np.isfinite(system(piece_start, flat)).all():
         # scipy's explicit Runge-Kutta methods never return on a non-finite initial slope.

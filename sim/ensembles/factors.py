@@ -99,7 +99,7 @@ class Factor:
     Attributes
     ----------
     key : str
-        As written in the file: ``retraining_capacity``, ``initial.population``,
+        As written in the file: ``retraining_capacity``, ``initial.elderly``,
         ``transfer_payment.step.at``; also the column name in ``experiments.parquet``.
     target : Target
     lower, upper : float

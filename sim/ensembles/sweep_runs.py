@@ -188,7 +188,7 @@ def _integrate_isolating(plan, state, parameters, schedules, runs, engine="nativ
     failing runs are alone."""
     from restrans.sim.engine.engines import integrate
     from restrans.sim.engine.simulate import Batch
-    from restrans.sim.engine.solver import SolverError
+    from restrans.sim.engine.solver_errors import SolverError
 
     base = plan.base
     batch = Batch(state[:, runs], parameters[:, runs], schedules.select(runs), [str(run) for run in runs],

@@ -10,7 +10,7 @@ A sweep file::
       retraining_capacity: {range: [2.0, 12.0]}          # a lever, as a constant schedule
       transfer_payment.step.at: {range: [2026, 2030]}    # a field of the base scenario's schedule
       resource_price_growth: {normal: {mean: 0.0, sd: 0.02}}   # a parameter, truncated to its bounds
-      initial.population: {values: [1500, 1650, 1800]}
+      initial.elderly: {values: [300, 350, 400]}
     trajectories: [unemployment_rate, gdp]   # written by --trajectories (default: the key trajectories)
     chunk: 10000                              # runs per chunk (default 10,000; --chunk overrides)
     dask: {scheduler: "tcp://127.0.0.1:8786"}  # optional; --scheduler overrides

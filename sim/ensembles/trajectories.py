@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from restrans.sim.engine.outputs import default_file_mode
 from restrans.sim.engine.results import variable_units
 
 
@@ -44,6 +45,7 @@ def _atomic_netcdf(dataset, destination: Path, encoding: dict | None = None) -> 
     os.close(handle)
     try:
         _write_in_order(dataset, temporary, encoding or {})
+        os.chmod(temporary, default_file_mode())  # mkstemp creates 0600; outputs are ordinary files
         os.replace(temporary, destination)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

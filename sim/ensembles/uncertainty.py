@@ -100,8 +100,18 @@ def _probabilities(scenario, frame: pd.DataFrame, targets) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def fan_chart(times: np.ndarray, bands: pd.DataFrame, scenarios: list[str]) -> bytes:
-    """Median, 25-75 % and 5-95 % bands of the key trajectories, one colour per scenario (PNG bytes)."""
+def fan_chart(times: np.ndarray, bands: pd.DataFrame, scenarios: list[str], regions: list[str] | None = None,
+              n: int | None = None, seed: int | None = None) -> bytes:
+    """Median, 25-75 % and 5-95 % bands of the key trajectories, one colour per scenario (PNG bytes).
+
+    Bands keep their scenario's colour where they overlap: the 25-75 % band is a light fill with solid edges,
+    the 5-95 % band dashed edges only, the median a thick line, all in the colour the legend shows. The title
+    states the regions, the runs per scenario ``n`` and the ``seed``.
+    """
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    from restrans.sim.report.compare_plots import display, year_ticks
     from restrans.sim.report.plots import figure_bytes, plt
 
     units = variable_units()
@@ -110,18 +120,27 @@ def fan_chart(times: np.ndarray, bands: pd.DataFrame, scenarios: list[str]) -> b
     for axis, variable in zip(axes.flat, FAN_VARIABLES):
         for index, scenario in enumerate(scenarios):
             rows = bands[(bands.scenario == scenario) & (bands.variable == variable)]
-            colour = colours[index % len(colours)]
-            axis.fill_between(rows.time, rows.p5, rows.p95, color=colour, alpha=0.15, linewidth=0)
-            axis.fill_between(rows.time, rows.p25, rows.p75, color=colour, alpha=0.35, linewidth=0)
-            axis.plot(rows.time, rows.p50, color=colour, linewidth=1.8, label=scenario)
+            colour, scale = colours[index % len(colours)], display(variable)[0] if variable in units else 1.0
+            axis.fill_between(rows.time, rows.p25 * scale, rows.p75 * scale, color=colour, alpha=0.18, linewidth=0)
+            for column, style in (("p25", "-"), ("p75", "-"), ("p5", "--"), ("p95", "--")):
+                axis.plot(rows.time, rows[column] * scale, color=colour, linewidth=0.8, linestyle=style)
+            axis.plot(rows.time, rows.p50 * scale, color=colour, linewidth=2.0)
         axis.set_title(variable.replace("_", " "), fontsize=11)
-        axis.set_ylabel(units.get(variable, ""))
+        axis.set_ylabel(display(variable)[1] if variable in units else "")
         axis.grid(alpha=0.3)
+        year_ticks(axis, np.asarray(times, dtype=float))
     for axis in axes[1]:
         axis.set_xlabel("year")
-    axes.flat[0].legend(fontsize=8, title="median; 25-75 %, 5-95 %", title_fontsize=8)
-    figure.suptitle("Monte Carlo uncertainty bands", fontsize=13)
-    figure.tight_layout()
+    handles = [Line2D([], [], color=colours[index % len(colours)], linewidth=2.0) for index in range(len(scenarios))]
+    handles += [Patch(facecolor="grey", alpha=0.18, edgecolor="grey"), Line2D([], [], color="grey", linestyle="--")]
+    figure.legend(handles, [*scenarios, "25-75 % (filled, solid edges)", "5-95 % (dashed edges)"],
+                  loc="lower center", ncol=min(6, len(handles)), fontsize=9, frameon=False,
+                  title="median (thick line) per scenario")
+    where = ", ".join(dict.fromkeys(regions)) if regions else ""
+    stated = "; ".join(part for part in (where, f"n = {n:,} runs per scenario" if n else "",
+                                         f"seed {seed}" if seed is not None else "") if part)
+    figure.suptitle(f"Monte Carlo uncertainty bands{': ' + stated if stated else ''}", fontsize=13)
+    figure.tight_layout(rect=(0, 0.1, 1, 1))
     return figure_bytes(figure)
 
 
@@ -159,7 +178,7 @@ def run_uncertainty(paths: list[Path], n: int, seed: int, out: Path, name: str, 
                 "bands.csv": band_frame.to_csv(index=False, float_format="%.10g").encode("utf-8")}
     if probability_frame is not None:
         contents["target_probabilities.csv"] = probability_frame.to_csv(index=False).encode("utf-8")
-    contents["fan_charts.png"] = fan_chart(times, band_frame, names)
+    contents["fan_charts.png"] = fan_chart(times, band_frame, names, [s.region for s in scenarios], n, seed)
     files = [*contents, "manifest.json"]
     records = [{"name": s.name, "files": {p: file_sha256(Path(p)) for p in s.source_files},
                 "scenario_hash": scenario_hash(s), "uncertainty": [f.to_dict() for f in fs]}

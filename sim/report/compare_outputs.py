@@ -45,8 +45,9 @@ def comparison_figures(comparison: Comparison) -> dict[str, bytes]:
 
 
 def _tables(comparison: Comparison) -> dict[str, str]:
+    labels = [(spec.region, spec.label) for spec in comparison.specs]  # separate region and scenario columns
     tables = {"comparison.csv": comparison.indicators, "cost_effectiveness.csv": comparison.effectiveness,
-              "levers.csv": comparison.levers, "timeseries.csv": timeseries_frame(comparison.results),
+              "levers.csv": comparison.levers, "timeseries.csv": timeseries_frame(comparison.results, labels),
               "variables.csv": variable_table()}
     if comparison.targets:
         tables.update({"scorecard.csv": comparison.scorecard, "ranking.csv": comparison.ranking})
@@ -67,9 +68,11 @@ def _manifest(comparison: Comparison, files: list[str]) -> dict:
                                 "reference_cost_bn_cny": spec.scaling.reference_cost,
                                 "reference": "same scenario with every policy lever at its 2025 value"}
         records.append(record)
-    extra = {"regions": comparison.regions, "baseline": comparison.baseline}
+    extra = {"regions": comparison.regions, "baseline": comparison.baseline,
+             "overrides": {"set": comparison.overrides}}
+    extra["targets"] = {"file": None, "why": comparison.targets_reason}
     if comparison.targets:
-        extra["targets"] = {"file": comparison.targets.path, "sha256": file_sha256(comparison.targets.path)}
+        extra["targets"].update({"file": comparison.targets.path, "sha256": file_sha256(comparison.targets.path)})
     return build_manifest(records, comparison.specs[0].scenario.solver.model_dump(), comparison.wall_time, files,
                           extra)
 

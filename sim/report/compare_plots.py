@@ -15,6 +15,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.colors import ListedColormap  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.patches import Rectangle  # noqa: E402
 
 from restrans.sim.engine.results import variable_units  # noqa: E402
 
@@ -34,7 +35,10 @@ PERCENT = {"unemployment_rate", "successor_share", "population_change", "green_c
 """Indicators in unit '1' or '1/yr' shown in percent."""
 MILESTONES: tuple[float, ...] = (2025.0, 2035.0)
 TARGET_COLOUR = "#b8860b"
-STATUS_COLOURS = {"met": "#4daf4a", "missed": "#e41a1c", "not applicable": "#d9d9d9", "outside run": "#d9d9d9"}
+STATUS_COLOURS = {"met": "#0072B2", "missed": "#D55E00", "not applicable": "#d9d9d9", "outside run": "#d9d9d9"}
+"""Okabe-Ito blue and vermillion (told apart with any colour vision); missed cells are also hatched and every
+cell carries a symbol (✓ ✗ –), so the scorecard reads in greyscale too."""
+MISSED_HATCH = "//"
 
 
 def figure_bytes(figure, dpi: int = 100) -> bytes:
@@ -61,7 +65,30 @@ def scenario_colours(labels: list[str]) -> dict[str, str]:
     return colours
 
 
+def year_ticks(axis, times) -> None:
+    """Whole-year ticks every 1, 2 or 5 years from the start, always with the start and the end year (2035)."""
+    start, end = float(np.ceil(times[0] - 1e-9)), float(np.floor(times[-1] + 1e-9))
+    step = 1.0 if end - start <= 6 else 2.0 if end - start <= 14 else 5.0
+    ticks = sorted({*np.arange(start, end + 1e-9, step), start, end})
+    axis.set_xticks(ticks, [f"{tick:.0f}" for tick in ticks])
+
+
+def target_label(target, region: str) -> str:
+    """A target in plain words: 'Unemployment rate ≤ 5.5 % in 2035' (indicator, threshold, unit, year)."""
+    names = dict(TRAJECTORY_PANELS)
+    words = target.indicator.replace("_", " ").replace("gdp", "GDP")
+    name = names.get(target.indicator, words[:1].upper() + words[1:])
+    threshold = target.threshold_for(region)
+    if threshold is None:
+        return f"{name} ({target.year})"
+    scale, unit = display(target.indicator)
+    symbol = "≥" if target.direction == "at_least" else "≤"
+    unit_text = "" if unit == "1" else f" {unit}"
+    return f"{name} {symbol} {threshold * scale:.3g}{unit_text} in {target.year}"
+
+
 def _mark_milestones(axis, times) -> None:
+    year_ticks(axis, times)
     for year in MILESTONES:
         if times[0] - 1e-9 <= year <= times[-1] + 1e-9:
             axis.axvline(year, color="grey", linestyle=":", linewidth=0.9)
@@ -124,9 +151,11 @@ def cell_text(status: str, year: int | None) -> str:
     return "–"
 
 
-def scorecard_chart(scorecard, region: str, scenarios: list[str], title: str | None = None, axis=None):
-    """Targets x scenarios grid: green met (with the first year met), red missed, grey not applicable.
+def scorecard_chart(scorecard, region: str, scenarios: list[str], title: str | None = None, axis=None,
+                    labels: dict[str, str] | None = None):
+    """Targets x scenarios grid: blue ✓ met (with the first year met), hatched vermillion ✗ missed, grey – n/a.
 
+    ``labels`` maps target ids to plain-language names (:func:`target_label`); rows show the ids without it.
     Returns PNG bytes, or draws on ``axis`` and returns None.
     """
     block = scorecard[scorecard["region"] == region]
@@ -146,46 +175,56 @@ def scorecard_chart(scorecard, region: str, scenarios: list[str], title: str | N
     axis.imshow(grid, cmap=colours, vmin=0, vmax=2, aspect="auto")
     for i in range(len(targets)):
         for j in range(len(scenarios)):
+            if grid[i, j] == 1:
+                axis.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, hatch=MISSED_HATCH,
+                                         edgecolor="#ffffff59", linewidth=0))
             axis.text(j, i, texts[i][j], ha="center", va="center", fontsize=7.5,
                       color="white" if grid[i, j] < 2 else "black")
     axis.set_xticks(range(len(scenarios)), scenarios, rotation=35, ha="right", fontsize=8)
-    axis.set_yticks(range(len(targets)), targets, fontsize=8)
+    axis.set_yticks(range(len(targets)), [(labels or {}).get(target, target) for target in targets], fontsize=8)
     axis.set_xticks(np.arange(-0.5, len(scenarios)), minor=True)
     axis.set_yticks(np.arange(-0.5, len(targets)), minor=True)
     axis.grid(which="minor", color="white", linewidth=1.5)
     axis.tick_params(which="minor", length=0)
     axis.set_title(title or f"Scorecard, {region}: ✓ met in the target year (first year met), "
-                   "✗ missed ((first year met)), – not applicable", fontsize=10)
+                   "✗ missed, hatched ((first year met)), – not applicable", fontsize=10)
     if not own:
         return None
     figure.tight_layout()
     return figure_bytes(figure)
 
 
-def costs_chart(effectiveness, region: str, colours: dict[str, str], axis=None):
-    """Horizontal stacked bars: cumulative policy cost over the run, central vs local (bn CNY)."""
+def costs_chart(effectiveness, region: str, colours: dict[str, str]) -> bytes:
+    """Horizontal stacked bars: cumulative policy cost over the run, central vs local (bn CNY); PNG bytes."""
+    return figure_bytes(costs_figure(effectiveness, region, colours))
+
+
+def costs_figure(effectiveness, region: str, colours: dict[str, str], axis=None):
+    """The costs chart drawn on ``axis`` (None: a new figure, returned laid out); the legend sits above the
+    axes, under the title, outside the bars and their labels."""
     block = effectiveness[effectiveness["region"] == region]
     own = axis is None
     if own:
-        figure, axis = plt.subplots(figsize=(8, 0.45 * len(block) + 1.8))
+        figure, axis = plt.subplots(figsize=(8, 0.45 * len(block) + 2.4))
     positions = np.arange(len(block))[::-1]
-    axis.barh(positions, block["central_cost_bn_cny"], color="#377eb8", label="central government")
+    axis.barh(positions, block["central_cost_bn_cny"], color="#377eb8", label="central")
     axis.barh(positions, block["local_cost_bn_cny"], left=block["central_cost_bn_cny"], color="#ff7f00",
-              label="local government")
+              label="local")
     baseline_total = block["cost_bn_cny"].iloc[0]
     axis.axvline(baseline_total, color="black", linestyle="--", linewidth=0.9, label="baseline total")
     for position, total, extra in zip(positions, block["cost_bn_cny"], block["extra_cost_bn_cny"]):
         axis.text(total, position, f"  {total:.1f} ({extra:+.1f})", va="center", fontsize=8)
     axis.set_yticks(positions, block["scenario"], fontsize=8)
     axis.set_xlabel("bn CNY (2025 prices), cumulative 2025–2035")
-    axis.set_xlim(0, block["cost_bn_cny"].max() * 1.3)
-    axis.set_title(f"Policy cost 2025–2035, {region}\n(bar label: total, extra vs baseline)", fontsize=10)
-    axis.legend(fontsize=8, loc="lower right")
+    axis.set_xlim(0, block["cost_bn_cny"].max() * 1.45)
+    axis.set_title(f"Policy cost 2025–2035, {region}\n(bar label: total, extra vs baseline)", fontsize=10, pad=20)
+    axis.legend(fontsize=8, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, frameon=False,
+                borderaxespad=0.2)  # between the axes and the title (pad): never over a bar or a label
     axis.grid(axis="x", alpha=0.3)
     if not own:
         return None
     figure.tight_layout()
-    return figure_bytes(figure)
+    return figure
 
 
 EFFECTIVENESS_PANELS: tuple[tuple[str, str, str], ...] = (
@@ -238,19 +277,25 @@ def matrix_chart(matrix, regions: list[str], scenarios: list[str]) -> bytes:
     axis.set_yticks(range(len(regions)), regions, fontsize=8)
     figure.colorbar(image, ax=axis, label="2035 targets met (%)")
     axis.set_title("Region × mix: 2035 targets met / judged, and extra cost 2025–2035 vs baseline (bn CNY);\n"
-                   "† the mix sets a lever below the preset's 2025 value (mixes set absolute levels)", fontsize=10)
+                   "† the mix sets a lever below the preset's 2025 value (a lever the mix sets as a level)", fontsize=10)
     figure.tight_layout()
     return figure_bytes(figure)
 
 
 def summary_chart(comparison, region: str, colours: dict[str, str]) -> bytes:
-    """The report at a glance (used for the README picture): scorecard and costs of one region."""
+    """The report at a glance (used for the README picture): scorecard and costs of one region; PNG bytes."""
+    return figure_bytes(summary_figure(comparison, region, colours))
+
+
+def summary_figure(comparison, region: str, colours: dict[str, str]):
+    """The at-a-glance figure, laid out: scorecard (plain-language target names) left, costs right."""
     scenarios = comparison.scenarios
+    labels = {target.identifier: target_label(target, region) for target in comparison.targets.targets}
     figure, (left, right) = plt.subplots(1, 2, figsize=(15, 0.3 * max(len(comparison.targets.targets), 10) + 2.5),
                                          gridspec_kw={"width_ratios": [1.5, 1]})
-    scorecard_chart(comparison.scorecard, region, scenarios, axis=left,
-                    title=f"Scorecard, {region} (✓ met, first year met; ✗ missed; – n/a)")
-    costs_chart(comparison.effectiveness, region, colours, axis=right)
+    scorecard_chart(comparison.scorecard, region, scenarios, axis=left, labels=labels,
+                    title=f"Scorecard, {region} (✓ met, first year met; ✗ missed, hatched; – n/a)")
+    costs_figure(comparison.effectiveness, region, colours, axis=right)
     figure.suptitle(f"restrans compare — policy mixes for {region}, 2025–2035", fontsize=13)
     figure.tight_layout(rect=(0, 0, 1, 0.95))
-    return figure_bytes(figure)
+    return figure

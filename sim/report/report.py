@@ -15,7 +15,7 @@ from restrans.model.indicators import INDICATORS
 from restrans.model.levers import LEVERS
 from restrans.model.parameters import PARAMETERS, ParameterIndex
 from restrans.sim.compare.comparison import MINIMUM_GAIN, Comparison, closest_mix
-from restrans.sim.report.compare_plots import cell_text, display, first_year
+from restrans.sim.report.compare_plots import cell_text, display, first_year, target_label
 
 KEY_ASSUMPTIONS: tuple[str, ...] = (
     "subsidy_leverage", "park_leverage", "crowding_out_strength", "knowledge_elasticity", "successor_skill_match",
@@ -110,7 +110,8 @@ def scorecard_cells(comparison: Comparison, region: str) -> tuple[list[dict], li
         entries = block[block["target"] == target.identifier].set_index("scenario")
         threshold = target.threshold_for(region)
         relation = "≥" if target.direction == "at_least" else "≤"
-        row = {"target": target.identifier, "indicator": target.indicator, "year": target.year,
+        row = {"target": target.identifier, "label": target_label(target, region), "indicator": target.indicator,
+               "year": target.year,
                "threshold": "n/a" if threshold is None else
                f"{relation} {shown(target.indicator, threshold)} {display_unit(target.indicator)}", "cells": {}}
         for scenario in scenarios:

@@ -26,7 +26,7 @@ table{border-collapse:collapse;font-size:.82em}
 th,td{border:1px solid #ccc;padding:3px 6px;vertical-align:top;text-align:right}
 th{background:#f0f0f0;position:sticky;top:0}
 td.text,th.text{text-align:left}
-td.met{background:#dff0d8}td.missed{background:#f8d7da}td.na{background:#eee;color:#888;text-align:center}
+td.met{background:#cfe3f3}td.missed{background:repeating-linear-gradient(135deg,#f6d2bf 0 6px,#fbe8de 6px 12px)}td.na{background:#eee;color:#888;text-align:center}
 td small{display:block;color:#555;font-size:.85em;white-space:nowrap}
 figure{margin:1em 0}figure img{max-width:100%;height:auto;border:1px solid #eee}
 figcaption{font-size:.85em;color:#555}
@@ -79,7 +79,8 @@ def _scorecard(comparison: Comparison, region: str) -> str:
     for row in rows:
         cells = [(f"{_text(symbol)}<small>{_text(detail)}</small>", css.get(status, "na"))
                  for status, symbol, detail in row["cells"].values()]
-        rendered.append([row["target"], row["threshold"], *cells])
+        label = (f'{_text(row["label"])}<br><small><code>{_text(row["target"])}</code></small>', "text")
+        rendered.append([label, row["threshold"], *cells])
     return table(["target", "threshold", *scenarios], rendered, 2)
 
 
@@ -177,7 +178,8 @@ def render_html(comparison: Comparison, figures: dict[str, bytes], files: list[s
         "<h2>How to read this report</h2><ul>" + "".join(f"<li>{_text(item)}</li>" for item in HOW_TO_READ) + "</ul>",
         targets, notes, "<h2>Results by region</h2>", *sections, matrix, _budget(comparison),
         f"<h2>Assumptions that matter most</h2>{_assumptions(comparison, regions[0])}",
-        "<h2>Files in this folder</h2><ul>" + "".join(f"<li><code>{_text(name)}</code></li>" for name in files)
+        "<h2>Files in this folder</h2><ul>" + "".join(f'<li><a href="{_text(name)}"><code>{_text(name)}</code></a></li>'
+                                                     for name in files)
         + "</ul>",
         "<footer>" + " · ".join(f"{_text(key)}: {_text(value)}" for key, value in provenance.items()) + "</footer>"])
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'

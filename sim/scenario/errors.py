@@ -175,6 +175,56 @@ _InputLoader.add_implicit_resolver(
 )
 
 
+MAXIMUM_YAML_BYTES = 4 * 1024 * 1024
+"""Largest input YAML file (bytes); scenario, sweep, preset and targets files are a few kilobytes."""
+MAXIMUM_YAML_DEPTH = 40
+"""Deepest nesting of mappings and lists in an input YAML file (a scenario file nests 5 deep)."""
+MAXIMUM_YAML_NODES = 500_000
+"""Most values an input YAML file may hold once every alias is expanded (counted as often as it is used)."""
+
+_OPENING_TOKENS = (yaml.BlockMappingStartToken, yaml.BlockSequenceStartToken, yaml.FlowMappingStartToken,
+                   yaml.FlowSequenceStartToken)
+_CLOSING_TOKENS = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
+
+
+def _check_depth(text: str, display: str) -> None:
+    """Refuse nesting deeper than :data:`MAXIMUM_YAML_DEPTH`, by scanning tokens (no recursion, no objects)."""
+    depth = 0
+    try:
+        for token in yaml.scan(text, Loader=_InputLoader):
+            if isinstance(token, _OPENING_TOKENS):
+                depth += 1
+                if depth > MAXIMUM_YAML_DEPTH:
+                    mark = token.start_mark
+                    raise InputError(display, f"line {mark.line + 1}, column {mark.column + 1}", "(nesting)",
+                                     f"mappings and lists nested at most {MAXIMUM_YAML_DEPTH} deep")
+            elif isinstance(token, _CLOSING_TOKENS):
+                depth -= 1
+    except yaml.YAMLError:
+        return  # malformed: the loader reports it with its line and column
+
+
+def _check_expanded_size(text: str, display: str) -> None:
+    """Refuse a file whose aliases expand to more than :data:`MAXIMUM_YAML_NODES` values (an alias bomb)."""
+    try:
+        root = yaml.compose(text, Loader=_InputLoader)
+    except yaml.YAMLError:
+        return  # malformed: the loader reports it with its line and column
+    sizes: dict[int, int] = {}
+
+    def size(node) -> int:  # recursion bounded by the depth check
+        if id(node) not in sizes:
+            children = node.value if isinstance(node, yaml.SequenceNode) else \
+                [item for pair in node.value for item in pair] if isinstance(node, yaml.MappingNode) else []
+            sizes[id(node)] = 1 + sum(size(child) for child in children)
+        return sizes[id(node)]
+
+    if root is not None and size(root) > MAXIMUM_YAML_NODES:
+        raise InputError(display, "(file)", f"{size(root):,} values once its aliases are expanded",
+                         f"at most {MAXIMUM_YAML_NODES:,} values with aliases (*name) expanded; an alias "
+                         "repeated inside aliases multiplies the file's size")
+
+
 def read_yaml_mapping(path: str | Path, display: str | None = None, what: str = "a YAML mapping") -> dict:
     """Read a YAML file whose top level must be a non-empty mapping.
 
@@ -191,7 +241,9 @@ def read_yaml_mapping(path: str | Path, display: str | None = None, what: str = 
     ------
     InputError
         File missing or unreadable, not UTF-8, malformed YAML (with line and
-        column), a duplicate key, empty, or a top level that is not a mapping.
+        column), a duplicate key, empty, or a top level that is not a mapping; larger than
+        :data:`MAXIMUM_YAML_BYTES`, nested deeper than :data:`MAXIMUM_YAML_DEPTH`, or holding more than
+        :data:`MAXIMUM_YAML_NODES` values once its aliases are expanded.
     """
     display = str(path) if display is None else display
     try:
@@ -205,6 +257,11 @@ def read_yaml_mapping(path: str | Path, display: str | None = None, what: str = 
                          "UTF-8 text") from None
     except OSError as error:
         raise InputError(display, "(file)", str(path), f"a readable file ({error.strerror})") from None
+    if len(text.encode("utf-8")) > MAXIMUM_YAML_BYTES:
+        raise InputError(display, "(file)", f"{len(text.encode('utf-8')):,} bytes",
+                         f"a file of at most {MAXIMUM_YAML_BYTES:,} bytes")
+    _check_depth(text, display)
+    _check_expanded_size(text, display)
     try:
         data = yaml.load(text, Loader=_InputLoader)  # noqa: S506 - a yaml.SafeLoader subclass
     except _DuplicateKey as error:

@@ -27,12 +27,16 @@ from restrans.model.stocks import STOCKS
 from restrans.sim.scenario import schedules
 from restrans.sim.scenario.errors import InputError, did_you_mean
 from restrans.sim.scenario.files import FILE_KEYS, _input_error, _Resolver, parse_assignment  # noqa: F401
+from restrans.sim.scenario.overrides import override_section, schedule_with_field
 from restrans.sim.scenario.regions import available_regions, unknown_region_error
 from restrans.sim.scenario.scenario_fields import (DISTRIBUTION_KINDS, SCHEDULE_KINDS, Distribution, LeverSchedule,  # noqa: F401
                                  _bounds_text, _error, _Strict, checked_output_name)
 
 METHODS: tuple[str, ...] = ("euler", "rk4", "RK45", "DOP853", "LSODA", "BDF", "Radau")
 FIXED_STEP_METHODS: tuple[str, ...] = ("euler", "rk4")
+MAXIMUM_STEPS = 200_000
+"""Most steps a fixed-step run may take ((end - start) / dt): 10 years at dt = 5e-5 yr; a smaller step would
+take minutes per run without changing the result beyond rounding."""
 DEFAULT_REGION = "coal_mature"
 """Region of a scenario that names none (the model defaults describe a mature coal city)."""
 
@@ -67,6 +71,8 @@ class SolverSpec(_Strict):
     @field_validator("method")
     @classmethod
     def _known_method(cls, method: str) -> str:
+        """A method name in any letter case (``rk45``, ``EULER``), stored as spelled in :data:`METHODS`."""
+        method = {known.lower(): known for known in METHODS}.get(method.lower(), method)
         if method not in METHODS:
             raise _error("unknown_method", f"one of: {', '.join(METHODS)}", value=method,
                          suggestion=did_you_mean(method, METHODS))
@@ -86,6 +92,10 @@ def _check_step(time: TimeSpec, solver: SolverSpec) -> None:
     if dt > saveper:
         raise _error("dt_too_large", f"a step <= time.saveper ({saveper:g})", "solver.dt", dt,
                      related=("time.saveper",))
+    if method in FIXED_STEP_METHODS and (time.end - time.start) / dt > MAXIMUM_STEPS:
+        raise _error("too_many_steps", f"a step giving at most {MAXIMUM_STEPS:,} steps of method '{method}' over "
+                     f"{time.start:g}-{time.end:g} (dt >= {(time.end - time.start) / MAXIMUM_STEPS:g} yr)",
+                     "solver.dt", dt, related=("solver.method", "time.start", "time.end"))
     if method in FIXED_STEP_METHODS:
         steps = (_candidate_times(time) - time.start) / dt
         if np.any(np.abs(steps - np.round(steps)) > 1e-6):
@@ -271,19 +281,6 @@ def scenario_hash(scenario: Scenario) -> str:
 # --- loading a file -------------------------------------------------------------------------
 
 
-def _override_section(name: str) -> tuple[str, str]:
-    if name.startswith("initial."):
-        stock = name[len("initial."):]
-        if stock in _STOCKS:
-            return "initial", stock
-    elif name in _PARAMETERS:
-        return "parameters", name
-    elif name in _LEVERS:
-        return "levers", name
-    candidates = [*_PARAMETERS, *_LEVERS, *(f"initial.{stock}" for stock in _STOCKS)]
-    raise InputError("--set", name, name, "a parameter, a lever or initial.<stock>", did_you_mean(name, candidates))
-
-
 def load_scenario(path: str | Path, region: str | None = None, overrides: Mapping[str, float] | None = None,
                   *, regions_directory: str | Path | None = None) -> Scenario:
     """Read, resolve ``extends``, apply ``region`` and ``--set`` overrides, validate.
@@ -295,8 +292,9 @@ def load_scenario(path: str | Path, region: str | None = None, overrides: Mappin
     region : str, optional
         Replaces the file's region (errors name ``--region``).
     overrides : mapping of str to float, optional
-        ``--set`` values: a parameter name, a lever name (a constant schedule)
-        or ``initial.STOCK`` (errors name ``--set``).
+        ``--set`` values: a parameter name, a lever name (a constant schedule),
+        ``initial.STOCK`` or a number field of a lever's schedule in the file,
+        ``LEVER.KIND.FIELD`` (errors name ``--set``; :mod:`~restrans.sim.scenario.overrides`).
     regions_directory : str or Path, optional
         Where region presets live (default ``model/regions``).
 
@@ -314,7 +312,9 @@ def load_scenario(path: str | Path, region: str | None = None, overrides: Mappin
     if region is not None:
         data = resolver.merge(data, {"region": region}, "--region")
     for name, value in (overrides or {}).items():
-        section, key = _override_section(name)
+        section, key = override_section(name)
+        if section == "schedule":
+            section, value = "levers", schedule_with_field(data, name, value)
         if isinstance(data.get(section, {}), dict):
             data = resolver.merge(data, {section: {key: value}}, "--set")
     data["source_files"] = resolver.source_files
