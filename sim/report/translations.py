@@ -156,6 +156,57 @@ def explanation(kind: str, name: str, language: str, default: str | None = None)
     return _named(kind, name, "explanation", language, default)
 
 
+EXPLAINED_KINDS: tuple[str, ...] = ("lever", "indicator", "target", "region", "loop", "stock")
+"""Kinds whose elements need an explanation as well as a label (the others need a label only)."""
+
+
+def _text_leaves(node: Any, path: str) -> list[tuple[str, Any]]:
+    if isinstance(node, dict) and node and set(node) <= set(LANGUAGES):
+        return [(path, node)]
+    if isinstance(node, dict):
+        return [leaf for key, child in node.items() for leaf in _text_leaves(child, f"{path}.{key}".lstrip("."))]
+    return [(path, node)]
+
+
+def missing_translations(declared: Mapping[str, Any], table: Mapping[str, Any] | None = None) -> list[str]:
+    """Every string the table lacks, one ``key.language`` per line: an empty list when it is complete.
+
+    Parameters
+    ----------
+    declared : mapping of kind to iterable of names
+        The elements that exist at run time (levers, indicators, targets, regions, ...), by kind.
+    table : mapping, optional
+        The parsed table (default: ``strings.yaml``).
+
+    Notes
+    -----
+    Checks a label in every language for every declared element, an explanation for the kinds in
+    :data:`EXPLAINED_KINDS` (English may come from the declaration's doc), and every text leaf outside
+    ``names:`` (``report:``, ``app:``, ...) in every language.
+    """
+    table = load_table() if table is None else table
+    names = table.get("names", {})
+    missing = []
+    for kind, elements in declared.items():
+        fields = FIELDS if kind in EXPLAINED_KINDS else FIELDS[:1]
+        for name in elements:
+            entry = names.get(kind, {}).get(name)
+            for field in fields:
+                node = entry.get(field) if isinstance(entry, dict) else None
+                for language in LANGUAGES:
+                    present = isinstance(node, dict) and isinstance(node.get(language), str) and node[language].strip()
+                    defaulted = field == "explanation" and language == "en" and (kind, name) in declared_docs()
+                    if not present and not defaulted:
+                        missing.append(f"names.{kind}.{name}.{field}.{language}")
+    for section, node in table.items():
+        if section == "names" or node in ({}, None):
+            continue
+        for path, leaf in _text_leaves(node, section):
+            missing += [f"{path}.{language}" for language in LANGUAGES
+                        if not (isinstance(leaf, dict) and isinstance(leaf.get(language), str) and leaf[language].strip())]
+    return missing
+
+
 def chapters() -> tuple[tuple[str, tuple[str, ...]], ...]:
     """The seed plan's chapters (二–八) with their measures, in order: ``(("二", ("四", "五", "六")), ...)``."""
     entries = load_table()["names"]["chapter"]
