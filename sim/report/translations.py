@@ -101,6 +101,11 @@ def text(key: str, language: str) -> str:
     return _leaf(node, key, language)
 
 
+def phrase(key: str, language: str, **fields: object) -> str:
+    """:func:`text` with its ``{placeholders}`` filled: ``phrase("report.scorecard_heading", "zh", region=...)``."""
+    return text(key, language).format(**fields)
+
+
 def _check_kind(kind: str) -> None:
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}; one of {', '.join(KINDS)}")
