@@ -15,8 +15,10 @@ import yaml
 
 from restrans.model.indicators import INDICATORS
 from restrans.model.levers import LEVERS, SEED_SECTIONS
+from restrans.model.parameters import PARAMETERS
 from restrans.model.stocks import STOCKS
 from restrans.sim.report import translations
+from restrans.sim.report.report import KEY_ASSUMPTIONS
 from restrans.sim.scenario.errors import InputError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,8 +36,11 @@ def readme_loops() -> list[str]:
 def declared_names() -> dict[str, list[str]]:
     """Every element a person reads the name of, by kind, as it exists now."""
     targets = yaml.safe_load((ROOT / "scenarios" / "targets.yaml").read_text(encoding="utf-8"))["targets"]
+    parameters = {parameter.name: parameter for parameter in PARAMETERS}
     units = {lever.unit for lever in LEVERS} | {entry[0] for entry in INDICATORS.values()} | {
-        stock.unit for stock in STOCKS}
+        stock.unit for stock in STOCKS} | {parameters[name].unit for name in KEY_ASSUMPTIONS}
+    scenarios = [yaml.safe_load(path.read_text(encoding="utf-8"))["name"]
+                 for path in sorted((ROOT / "scenarios").glob("*.yaml")) if path.name != "targets.yaml"]
     return {
         "lever": [lever.name for lever in LEVERS],
         "indicator": list(INDICATORS),
@@ -46,6 +51,8 @@ def declared_names() -> dict[str, list[str]]:
         "stock": [stock.name for stock in STOCKS],
         "group": sorted({entry[1] for entry in INDICATORS.values()}),
         "unit": sorted(units),
+        "scenario": scenarios,
+        "parameter": list(KEY_ASSUMPTIONS),
     }
 
 
@@ -55,6 +62,7 @@ def test_the_declarations_are_found():
     assert len(names["target"]) >= 10, names["target"]
     assert len(names["region"]) >= 5 and len(names["loop"]) >= 9, (names["region"], names["loop"])
     assert "decline_spiral" in names["loop"]
+    assert {"baseline", "livelihood_first"} <= set(names["scenario"]), names["scenario"]
 
 
 def test_every_declared_name_and_every_string_has_both_languages():
@@ -67,18 +75,20 @@ def test_a_missing_chinese_label_is_reported_by_key_and_language():
     del table["names"]["lever"]["retraining_capacity"]["label"]["zh"]
     table["names"]["indicator"].pop("gdp")
     table["report"]["title"] = {"en": "only English"}
+    table["report"]["comma"] = {"en": "End", "or go back.": None, "zh": "结束"}  # an unquoted ", " in flow style
     missing = translations.missing_translations(declared_names(), table)
     assert "names.lever.retraining_capacity.label.zh" in missing
     assert {"names.indicator.gdp.label.en", "names.indicator.gdp.label.zh",
             "names.indicator.gdp.explanation.zh"} <= set(missing)
     assert "names.indicator.gdp.explanation.en" not in missing  # the declared doc is the English
     assert "report.title.zh" in missing and "report.title.en" not in missing
+    assert "report.comma: keys ['or go back.'] besides en, zh (quote a text with ', ' in it)" in missing
 
 
 def test_a_new_lever_without_strings_fails_the_check():
     declared = declared_names()
     declared["lever"].append("local_debt_ceiling")
-    missing = translations.missing_translations(declared)
+    missing = [key for key in translations.missing_translations(declared) if key.startswith("names.")]
     assert missing == [f"names.lever.local_debt_ceiling.{field}.{language}"
                        for field in ("label", "explanation") for language in ("en", "zh")]
 

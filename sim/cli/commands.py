@@ -285,18 +285,26 @@ def compare(
     out: Path = typer.Option(Path("outputs"), "--out", help="Parent folder of the output folder."),
     name: str = typer.Option("compare", "--name", help="Output folder name under --out."),
     engine: str = typer.Option("native", "--engine", help="native, or pysd: the Vensim twin run by PySD (Euler)."),
+    language: str = typer.Option("en", "--lang", help="Language of the report and its figures: en or zh."),
 ) -> None:
     """Run scenarios (x regions) as one batch; write the comparison, scorecard and report to outputs/<name>/."""
     from restrans.sim.compare.comparison import run_comparison
     from restrans.sim.report.compare_outputs import REPORT, write_comparison
+    from restrans.sim.report.fonts import FontMissing, font_settings
+    from restrans.sim.report.translations import check_language
     from restrans.sim.scenario.names import check_output_name
 
     with _one_line_errors():
+        check_language(language)
         check_output_name(name, "--name", "--name", "a folder name")
         directory = out / name
         checked_folder(directory)  # before the runs: a file or a dangling link there is a fault
+        try:
+            font_settings(language)  # before the runs: Chinese figures need the CJK font
+        except FontMissing as error:
+            _fail(f"{error}; nothing was written", 1)
         comparison = run_comparison(scenarios, region, regions, budget, targets, method, dt, engine)
-        write_comparison(directory, comparison)  # staged, then swapped in whole
+        write_comparison(directory, comparison, language)  # staged, then swapped in whole
     _print_comparison(comparison)
     console.print(f"wrote {directory}/ ({len(comparison.specs)} runs in one batch, {comparison.wall_time:.1f} s)")
     console.print(f"report: {directory / REPORT}", soft_wrap=True)

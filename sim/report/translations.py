@@ -7,9 +7,9 @@ The table has two parts:
   strings are under ``report:``; the interactive app's under ``app:``.
 - **names**: the model's elements, under ``names: <kind>: <name>:`` with a ``label`` and an
   ``explanation``, each ``{en: ..., zh: ...}``, read with :func:`label` and :func:`explanation`.
-  The kinds are :data:`KINDS`. For levers, indicators and stocks the English explanation may be
-  left out: it is then the ``doc`` of the element's declaration in :mod:`restrans.model`, so the
-  English stays written once.
+  The kinds are :data:`KINDS`. For levers, indicators, stocks and parameters the English explanation
+  may be left out: it is then the ``doc`` of the element's declaration in :mod:`restrans.model`, so
+  the English stays written once (for a scenario, the ``description`` of its file).
 
 To add a string: add the leaf with both languages to ``strings.yaml``;
 ``tests/test_translations.py`` fails, naming the key and the language, while any declared
@@ -26,6 +26,7 @@ import yaml
 
 from restrans.model.indicators import INDICATORS
 from restrans.model.levers import LEVERS
+from restrans.model.parameters import PARAMETERS
 from restrans.model.stocks import STOCKS
 from restrans.sim.scenario.errors import InputError
 
@@ -33,9 +34,10 @@ LANGUAGES: tuple[str, ...] = ("en", "zh")
 """The languages of every string; the first is the default."""
 
 KINDS: tuple[str, ...] = ("lever", "indicator", "target", "region", "section", "chapter", "loop", "stock",
-                          "group", "unit")
+                          "group", "unit", "scenario", "parameter")
 """Kinds of named elements under ``names:``: a seed ``section`` is a measure (四)–(二十四), a ``chapter``
-a part 二–八 of the seed plan, a ``group`` an indicator group, a ``unit`` a unit of measure."""
+a part 二–八 of the seed plan, a ``group`` an indicator group, a ``unit`` a unit of measure, a ``scenario``
+a file of ``scenarios/``."""
 
 FIELDS: tuple[str, ...] = ("label", "explanation")
 """What the table gives for each named element."""
@@ -113,8 +115,9 @@ def _check_kind(kind: str) -> None:
 
 @functools.lru_cache(maxsize=1)
 def declared_docs() -> dict[tuple[str, str], str]:
-    """The English doc of every declared lever, indicator and stock, by ``(kind, name)``."""
+    """The English doc of every declared lever, indicator, stock and parameter, by ``(kind, name)``."""
     docs = {("lever", lever.name): lever.doc for lever in LEVERS}
+    docs.update({("parameter", parameter.name): parameter.doc for parameter in PARAMETERS})
     docs.update({("indicator", name): entry[2] for name, entry in INDICATORS.items()})
     docs.update({("stock", stock.name): stock.doc for stock in STOCKS})
     return docs
@@ -161,12 +164,27 @@ def explanation(kind: str, name: str, language: str, default: str | None = None)
     return _named(kind, name, "explanation", language, default)
 
 
-EXPLAINED_KINDS: tuple[str, ...] = ("lever", "indicator", "target", "region", "loop", "stock")
+def named(kind: str, name: str, language: str) -> str:
+    """A name as tables show it: the identifier in English (as in the CSV files), "label (identifier)" otherwise."""
+    if language == LANGUAGES[0]:
+        return name
+    return f"{label(kind, name, language, default=name)} ({name})"
+
+
+def short_name(kind: str, name: str, language: str) -> str:
+    """A name as figures show it: the identifier in English, the label otherwise."""
+    return name if language == LANGUAGES[0] else label(kind, name, language, default=name)
+
+
+EXPLAINED_KINDS: tuple[str, ...] = ("lever", "indicator", "target", "region", "loop", "stock", "scenario", "parameter")
 """Kinds whose elements need an explanation as well as a label (the others need a label only)."""
+
+ENGLISH_IN_FILE: tuple[str, ...] = ("scenario",)
+"""Kinds whose English explanation is the ``description`` of their own file (callers pass it as ``default``)."""
 
 
 def _text_leaves(node: Any, path: str) -> list[tuple[str, Any]]:
-    if isinstance(node, dict) and node and set(node) <= set(LANGUAGES):
+    if isinstance(node, dict) and set(node) & set(LANGUAGES):
         return [(path, node)]
     if isinstance(node, dict):
         return [leaf for key, child in node.items() for leaf in _text_leaves(child, f"{path}.{key}".lstrip("."))]
@@ -200,13 +218,17 @@ def missing_translations(declared: Mapping[str, Any], table: Mapping[str, Any] |
                 node = entry.get(field) if isinstance(entry, dict) else None
                 for language in LANGUAGES:
                     present = isinstance(node, dict) and isinstance(node.get(language), str) and node[language].strip()
-                    defaulted = field == "explanation" and language == "en" and (kind, name) in declared_docs()
+                    defaulted = field == "explanation" and language == "en" and (
+                        (kind, name) in declared_docs() or kind in ENGLISH_IN_FILE)
                     if not present and not defaulted:
                         missing.append(f"names.{kind}.{name}.{field}.{language}")
     for section, node in table.items():
         if section == "names" or node in ({}, None):
             continue
         for path, leaf in _text_leaves(node, section):
+            extra = sorted(set(leaf) - set(LANGUAGES)) if isinstance(leaf, dict) else []
+            if extra:
+                missing.append(f"{path}: keys {extra} besides {', '.join(LANGUAGES)} (quote a text with ', ' in it)")
             missing += [f"{path}.{language}" for language in LANGUAGES
                         if not (isinstance(leaf, dict) and isinstance(leaf.get(language), str) and leaf[language].strip())]
     return missing
