@@ -331,6 +331,10 @@ from restrans.sim.cli.ensembles import register as _register_ensemble_commands  
 
 _register_ensemble_commands(app)  # sweep, uncertainty, sensitivity (sim/cli_ensembles.py)
 
+from restrans.sim.cli.classroom import register as _register_classroom  # noqa: E402
+
+_register_classroom(app)  # restrans app (sim/app/)
+
 
 def main() -> None:
     """Entry point of the ``restrans`` console script."""
