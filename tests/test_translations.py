@@ -134,8 +134,3 @@ def test_unknown_language_and_missing_keys_are_one_clear_line():
     with pytest.raises(ValueError, match="unknown kind 'levers'"):
         translations.label("levers", "retraining_capacity", "en")
 
-
-def test_the_table_is_installed_as_package_data():
-    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    assert '"restrans.sim.report" = ["*.yaml"]' in pyproject
-    assert translations.STRINGS_FILE.is_file()
