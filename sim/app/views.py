@@ -91,6 +91,11 @@ def _cell(entry: dict | None, name: str, kind: str) -> str:
             f'data-met="{str(entry["met"]).lower()}">{mark} {number_text(value)}</td>')
 
 
+def _threshold_unit(indicator: str, language: str) -> str:
+    unit = display_unit(indicator)
+    return "" if unit == "1" else unit_text(unit, language)  # an index or ratio needs no unit after its value
+
+
 def _met_count(summary: RunSummary, year: int) -> tuple[int, int]:
     judged = [entry for entry in summary.scorecard if entry["year"] == year]
     return sum(entry["met"] for entry in judged), len(judged)
@@ -111,7 +116,7 @@ def scorecard_html(current: RunSummary, baseline: RunSummary, pins: list[RunSumm
                               kind) for kind, run in runs)
         rows.append(f'<tr data-row="{identifier}"><th title="{escape(explanation("target", identifier, language, ""))}">'
                     f'{escape(label("target", identifier, language, identifier))}</th>'
-                    f'<td class="threshold">{sign} {number_text(threshold, unit_text(display_unit(indicator), language))}'
+                    f'<td class="threshold">{sign} {number_text(threshold, _threshold_unit(indicator, language))}'
                     f'</td>{cells}</tr>')
     met, judged = _met_count(current, year)
     base_met, _ = _met_count(baseline, year)

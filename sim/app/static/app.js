@@ -32,21 +32,23 @@
   });
   document.addEventListener("pointerup", function () { dragging = null; });
 
-  $(document).on("shiny:value", function (event) {
-    if (event.name !== "charts") { return; }
-    window.requestAnimationFrame(function () {
-      window.restransRenders += 1;
-      if (sentAt !== null) { window.restransLatency.push(performance.now() - sentAt); sentAt = null; }
-      inFlight = false;
-      if (pending !== null) { var next = pending; pending = null; send(next); }
-    });
-  });
-
-  $(document).on("shiny:idle", function () {   // a move that changed nothing redraws nothing
-    if (!inFlight) { return; }
-    sentAt = null;
+  function flush() {
     inFlight = false;
     if (pending !== null) { var next = pending; pending = null; send(next); }
+  }
+  $(document).on("shiny:value", function (event) {
+    if (event.name !== "charts") { return; }
+    var movedAt = sentAt;
+    sentAt = null;
+    window.requestAnimationFrame(function () {   // runs once the new charts are in the page
+      window.restransRenders += 1;
+      if (movedAt !== null) { window.restransLatency.push(performance.now() - movedAt); flush(); }
+    });
+  });
+  $(document).on("shiny:idle", function () {    // a move that changed nothing redraws nothing
+    var waiting = sentAt;
+    if (!inFlight || waiting === null) { return; }
+    window.setTimeout(function () { if (inFlight && sentAt === waiting) { sentAt = null; flush(); } }, 1000);
   });
 
   Shiny.addCustomMessageHandler("restrans_state", function (message) {
