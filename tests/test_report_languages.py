@@ -95,3 +95,20 @@ def test_a_missing_cjk_font_is_one_line_exit_1_and_nothing_written(tmp_path, mon
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and "No Such CJK Font" in lines[0] and "fonts-noto-cjk" in lines[0], result.output
     assert list(tmp_path.iterdir()) == []
+
+
+def test_run_lang_zh_draws_the_dashboard_in_chinese(tmp_path):
+    for language in ("en", "zh"):
+        result = _invoke("run", SCENARIOS / "baseline.yaml", "--lang", language, "--out", tmp_path / language)
+        assert result.exit_code == 0, result.output
+    english, chinese = ((tmp_path / language / "baseline" / "dashboard.png").read_bytes() for language in ("en", "zh"))
+    assert chinese[:8] == b"\x89PNG\r\n\x1a\n" and chinese != english
+    assert ((tmp_path / "en" / "baseline" / "timeseries.csv").read_bytes()
+            == (tmp_path / "zh" / "baseline" / "timeseries.csv").read_bytes())
+
+
+def test_run_with_an_unknown_language_is_one_line_exit_2_and_nothing_written(tmp_path):
+    result = _invoke("run", SCENARIOS / "baseline.yaml", "--lang", "en_GB", "--out", tmp_path)
+    assert result.exit_code == 2
+    assert result.output.strip() == "restrans: error: --lang: language: 'en_GB' — one of en, zh"
+    assert list(tmp_path.iterdir()) == []

@@ -77,6 +77,18 @@ def _one_line_errors(model_file: Optional[Path] = None):
         _fail(f"{where}{error}; nothing was written", 1)
 
 
+def _check_language(language: str) -> None:
+    """Bad ``--lang``: InputError (exit 2); Chinese without the CJK font: one line, exit code 1, before any run."""
+    from restrans.sim.report.fonts import FontMissing, font_settings
+    from restrans.sim.report.translations import check_language
+
+    check_language(language)
+    try:
+        font_settings(language)
+    except FontMissing as error:
+        _fail(f"{error}; nothing was written", 1)
+
+
 def _load(path: Path, region: Optional[str], assignments: list[str]):
     from restrans.sim.scenario.scenario import load_scenario, parse_assignment
 
@@ -94,17 +106,20 @@ def run(
     out: Path = typer.Option(Path("outputs"), "--out", help="Parent folder of the output folder."),
     engine: str = typer.Option("native", "--engine", help="native, or pysd: the Vensim twin run by PySD (Euler)."),
     model_file: Optional[Path] = typer.Option(None, "--model", help="Your own Vensim/XMILE model, run by PySD."),
+    language: str = typer.Option("en", "--lang", help="Language of the dashboard figure: en or zh."),
 ) -> None:
     """Run one scenario and write outputs/<name>/ (timeseries, indicators, manifest, dashboard)."""
     from restrans.sim.engine.engines import check_engine, engine_provenance, simulate
     from restrans.sim.engine.outputs import build_manifest, file_sha256, write_run_outputs
     from restrans.sim.report.plots import dashboard
+    from restrans.sim.report.translations import short_name
     from restrans.sim.scenario.scenario import scenario_hash
 
     if model_file is not None:
         _run_foreign(scenario, model_file, region, set_values, method, dt, out)
         return
     with _one_line_errors():
+        _check_language(language)
         loaded = _load(scenario, region, set_values)
         if method is not None or dt is not None:
             loaded = loaded.with_solver(method=method, dt=dt)
@@ -121,7 +136,7 @@ def run(
         else:
             results = simulate([loaded], engine=engine)
         wall_time = time.perf_counter() - started
-        figure = dashboard(results, f"{loaded.name} — {loaded.region}")
+        figure = dashboard(results, f"{loaded.name} — {short_name('region', loaded.region, language)}", language)
         record = {"name": loaded.name, "files": {str(p): file_sha256(p) for p in loaded.source_files},
                   "scenario_hash": scenario_hash(loaded), "resolved": loaded.resolved_dict()}
         files = ["timeseries.csv", "variables.csv", "indicators.csv", "dashboard.png", "manifest.json"]
@@ -290,19 +305,13 @@ def compare(
     """Run scenarios (x regions) as one batch; write the comparison, scorecard and report to outputs/<name>/."""
     from restrans.sim.compare.comparison import run_comparison
     from restrans.sim.report.compare_outputs import REPORT, write_comparison
-    from restrans.sim.report.fonts import FontMissing, font_settings
-    from restrans.sim.report.translations import check_language
     from restrans.sim.scenario.names import check_output_name
 
     with _one_line_errors():
-        check_language(language)
+        _check_language(language)
         check_output_name(name, "--name", "--name", "a folder name")
         directory = out / name
         checked_folder(directory)  # before the runs: a file or a dangling link there is a fault
-        try:
-            font_settings(language)  # before the runs: Chinese figures need the CJK font
-        except FontMissing as error:
-            _fail(f"{error}; nothing was written", 1)
         comparison = run_comparison(scenarios, region, regions, budget, targets, method, dt, engine)
         write_comparison(directory, comparison, language)  # staged, then swapped in whole
     _print_comparison(comparison)

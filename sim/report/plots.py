@@ -9,15 +9,18 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from restrans.sim.engine.results import Results, variable_units  # noqa: E402
+from restrans.sim.report.fonts import figure_fonts  # noqa: E402
+from restrans.sim.report.translations import label, text  # noqa: E402
 
 DASHBOARD_PANELS: tuple[tuple[str, str], ...] = (
-    ("extraction", "Extraction"),
-    ("mining_employment", "Mining employment"),
-    ("unemployment_rate", "Unemployment rate"),
-    ("successor_share", "Successor share of GDP"),
-    ("population", "Population"),
-    ("untreated_subsidence", "Untreated subsidence"),
+    ("indicator", "extraction"),
+    ("stock", "mining_employment"),
+    ("indicator", "unemployment_rate"),
+    ("indicator", "successor_share"),
+    ("stock", "population"),
+    ("indicator", "untreated_subsidence"),
 )
+"""The dashboard's panels: (kind in the table of strings, variable), titled with the variable's label."""
 MILESTONES: tuple[float, ...] = (2025.0, 2035.0)
 
 
@@ -29,23 +32,30 @@ def figure_bytes(figure) -> bytes:
     return buffer.getvalue()
 
 
-def dashboard(results: Results, title: str) -> bytes:
-    """A 2 x 3 panel of the key trajectories of every run, labelled with units, milestones marked."""
+def dashboard(results: Results, title: str, language: str = "en") -> bytes:
+    """A 2 x 3 panel of the key trajectories of every run, labelled with units in ``language``, milestones marked.
+
+    Raises
+    ------
+    restrans.sim.report.fonts.FontMissing
+        ``language`` is Chinese and the declared CJK font is not installed.
+    """
     units = variable_units()
-    figure, axes = plt.subplots(2, 3, figsize=(13, 7), sharex=True)
-    for axis, (name, label) in zip(axes.flat, DASHBOARD_PANELS):
-        for run, run_name in enumerate(results.run_names):
-            axis.plot(results.times, results.variables[name][:, run], label=run_name, linewidth=1.6)
-        for year in MILESTONES:
-            if results.times[0] <= year <= results.times[-1]:
-                axis.axvline(year, color="grey", linestyle=":", linewidth=0.8)
-        axis.set_title(label, fontsize=11)
-        axis.set_ylabel(units[name])
-        axis.grid(alpha=0.3)
-    for axis in axes[1]:
-        axis.set_xlabel("year")
-    if results.n_runs > 1:
-        axes.flat[0].legend(fontsize=8)
-    figure.suptitle(title, fontsize=13)
-    figure.tight_layout()
-    return figure_bytes(figure)
+    with figure_fonts(language):
+        figure, axes = plt.subplots(2, 3, figsize=(13, 7), sharex=True)
+        for axis, (kind, name) in zip(axes.flat, DASHBOARD_PANELS):
+            for run, run_name in enumerate(results.run_names):
+                axis.plot(results.times, results.variables[name][:, run], label=run_name, linewidth=1.6)
+            for year in MILESTONES:
+                if results.times[0] <= year <= results.times[-1]:
+                    axis.axvline(year, color="grey", linestyle=":", linewidth=0.8)
+            axis.set_title(label(kind, name, language, default=name), fontsize=11)
+            axis.set_ylabel(label("unit", units[name], language, default=units[name]))
+            axis.grid(alpha=0.3)
+        for axis in axes[1]:
+            axis.set_xlabel(text("report.figure.year", language))
+        if results.n_runs > 1:
+            axes.flat[0].legend(fontsize=8)
+        figure.suptitle(title, fontsize=13)
+        figure.tight_layout()
+        return figure_bytes(figure)
