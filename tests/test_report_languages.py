@@ -10,7 +10,7 @@ import pytest
 from restrans.sim.compare.comparison import run_comparison
 from restrans.sim.report.compare_outputs import REPORT, SUMMARY, write_comparison
 from restrans.sim.report.translations import label, text
-from tests.conftest import SCENARIOS
+from tests.conftest import DATA, SCENARIOS
 
 SCENARIO_NAMES = ("baseline", "livelihood_first")
 REGION = "coal_declining"
@@ -112,3 +112,18 @@ def test_run_with_an_unknown_language_is_one_line_exit_2_and_nothing_written(tmp
     assert result.exit_code == 2
     assert result.output.strip() == "restrans: error: --lang: language: 'en_GB' — one of en, zh"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_uncertainty_lang_zh_draws_the_fan_chart_in_chinese(tmp_path):
+    scenario = DATA / "sweeps" / "uncertain_a.yaml"
+    for language in ("en", "zh"):
+        result = _invoke("uncertainty", scenario, "--n", "20", "--seed", "3", "--lang", language, "--out", tmp_path,
+                         "--name", language)
+        assert result.exit_code == 0, result.output
+    english, chinese = ((tmp_path / language / "fan_charts.png").read_bytes() for language in ("en", "zh"))
+    assert chinese[:8] == b"\x89PNG\r\n\x1a\n" and chinese != english
+    assert (tmp_path / "en" / "bands.csv").read_bytes() == (tmp_path / "zh" / "bands.csv").read_bytes()
+    result = _invoke("uncertainty", scenario, "--n", "20", "--seed", "3", "--lang", "jp", "--out", tmp_path,
+                     "--name", "jp")
+    assert result.exit_code == 2 and "--lang: language: 'jp' — one of en, zh" in result.output
+    assert not (tmp_path / "jp").exists()

@@ -249,24 +249,31 @@ def uncertainty(
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address."),
     targets: Optional[Path] = typer.Option(None, "--targets", help="Targets file (default: targets.yaml beside "
                                            "the first scenario)."),
+    language: str = typer.Option("en", "--lang", help="Language of fan_charts.png: en or zh."),
 ) -> None:
     """Monte Carlo over each scenario's uncertainty: fan charts and the probability of meeting each 2035 target."""
     require_ensembles("uncertainty")
     from restrans.sim.ensembles.sweep_folder import SweepFault
     from restrans.sim.ensembles.uncertainty import run_uncertainty
+    from restrans.sim.report.fonts import FontMissing, font_settings
+    from restrans.sim.report.translations import check_language
     from restrans.sim.scenario.names import check_output_name
 
     try:
+        check_language(language)
+        font_settings(language)  # before the runs: Chinese figures need the CJK font
         check_output_name(name, "--name", "--name", "a folder name")
         targets_path = _targets_path(targets, str(scenarios[0]))
         started = time.perf_counter()
         with progress_bar("uncertainty") as update:
             directory, probabilities = run_uncertainty(scenarios, n, seed, out, name, targets_path, workers,
-                                                       scheduler, update)
+                                                       scheduler, update, language)
     except InputError as error:
         _fail(str(error), 2)
     except (SweepFault, OutputFault) as error:  # a Dask scheduler that does not answer, a full disk
         _fail(str(error), 1)
+    except FontMissing as error:
+        _fail(f"{error}; nothing was written", 1)
     if probabilities is not None and len(probabilities):
         table = Table(title="probability of meeting each 2035 target")
         wide = probabilities.pivot(index="target", columns="scenario", values="probability")

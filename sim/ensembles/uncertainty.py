@@ -100,33 +100,37 @@ def _probabilities(scenario, frame: pd.DataFrame, targets) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def fan_chart(times: np.ndarray, bands: pd.DataFrame, scenarios: list[str]) -> bytes:
-    """Median, 25-75 % and 5-95 % bands of the key trajectories, one colour per scenario (PNG bytes)."""
+def fan_chart(times: np.ndarray, bands: pd.DataFrame, scenarios: list[str], language: str = "en") -> bytes:
+    """Median, 25-75 % and 5-95 % bands of the key trajectories, one colour per scenario (PNG bytes), in ``language``."""
+    from restrans.sim.report.fonts import figure_fonts
     from restrans.sim.report.plots import figure_bytes, plt
+    from restrans.sim.report.translations import label, text, variable_label
 
     units = variable_units()
-    figure, axes = plt.subplots(2, 3, figsize=(14, 8), sharex=True)
-    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
-    for axis, variable in zip(axes.flat, FAN_VARIABLES):
-        for index, scenario in enumerate(scenarios):
-            rows = bands[(bands.scenario == scenario) & (bands.variable == variable)]
-            colour = colours[index % len(colours)]
-            axis.fill_between(rows.time, rows.p5, rows.p95, color=colour, alpha=0.15, linewidth=0)
-            axis.fill_between(rows.time, rows.p25, rows.p75, color=colour, alpha=0.35, linewidth=0)
-            axis.plot(rows.time, rows.p50, color=colour, linewidth=1.8, label=scenario)
-        axis.set_title(variable.replace("_", " "), fontsize=11)
-        axis.set_ylabel(units.get(variable, ""))
-        axis.grid(alpha=0.3)
-    for axis in axes[1]:
-        axis.set_xlabel("year")
-    axes.flat[0].legend(fontsize=8, title="median; 25-75 %, 5-95 %", title_fontsize=8)
-    figure.suptitle("Monte Carlo uncertainty bands", fontsize=13)
-    figure.tight_layout()
-    return figure_bytes(figure)
+    with figure_fonts(language):
+        figure, axes = plt.subplots(2, 3, figsize=(14, 8), sharex=True)
+        colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+        for axis, variable in zip(axes.flat, FAN_VARIABLES):
+            for index, scenario in enumerate(scenarios):
+                rows = bands[(bands.scenario == scenario) & (bands.variable == variable)]
+                colour = colours[index % len(colours)]
+                axis.fill_between(rows.time, rows.p5, rows.p95, color=colour, alpha=0.15, linewidth=0)
+                axis.fill_between(rows.time, rows.p25, rows.p75, color=colour, alpha=0.35, linewidth=0)
+                axis.plot(rows.time, rows.p50, color=colour, linewidth=1.8, label=scenario)
+            axis.set_title(variable_label(variable, language), fontsize=11)
+            unit = units.get(variable, "")
+            axis.set_ylabel(label("unit", unit, language, default=unit) if unit else "")
+            axis.grid(alpha=0.3)
+        for axis in axes[1]:
+            axis.set_xlabel(text("report.figure.year", language))
+        axes.flat[0].legend(fontsize=8, title=text("report.figure.fan_legend", language), title_fontsize=8)
+        figure.suptitle(text("report.figure.fan_title", language), fontsize=13)
+        figure.tight_layout()
+        return figure_bytes(figure)
 
 
 def run_uncertainty(paths: list[Path], n: int, seed: int, out: Path, name: str, targets_path: Path | None,
-                    workers: int = 0, scheduler: str | None = None, progress=None):
+                    workers: int = 0, scheduler: str | None = None, progress=None, language: str = "en"):
     """Run every scenario's Monte Carlo and write the outputs; returns (folder, probabilities frame or None).
 
     Raises
@@ -159,7 +163,7 @@ def run_uncertainty(paths: list[Path], n: int, seed: int, out: Path, name: str, 
                 "bands.csv": band_frame.to_csv(index=False, float_format="%.10g").encode("utf-8")}
     if probability_frame is not None:
         contents["target_probabilities.csv"] = probability_frame.to_csv(index=False).encode("utf-8")
-    contents["fan_charts.png"] = fan_chart(times, band_frame, names)
+    contents["fan_charts.png"] = fan_chart(times, band_frame, names, language)  # labels in ``language``
     files = [*contents, "manifest.json"]
     records = [{"name": s.name, "files": {p: file_sha256(Path(p)) for p in s.source_files},
                 "scenario_hash": scenario_hash(s), "uncertainty": [f.to_dict() for f in fs]}

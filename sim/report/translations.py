@@ -176,6 +176,15 @@ def short_name(kind: str, name: str, language: str) -> str:
     return name if language == LANGUAGES[0] else label(kind, name, language, default=name)
 
 
+def variable_label(variable: str, language: str) -> str:
+    """The label of a trajectory: an indicator's, else a stock's, else the name with spaces."""
+    for kind in ("indicator", "stock"):
+        found = label(kind, variable, language, default="")
+        if found:
+            return found
+    return variable.replace("_", " ")
+
+
 EXPLAINED_KINDS: tuple[str, ...] = ("lever", "indicator", "target", "region", "loop", "stock", "scenario", "parameter")
 """Kinds whose elements need an explanation as well as a label (the others need a label only)."""
 
