@@ -127,3 +127,22 @@ def test_uncertainty_lang_zh_draws_the_fan_chart_in_chinese(tmp_path):
                      "--name", "jp")
     assert result.exit_code == 2 and "--lang: language: 'jp' — one of en, zh" in result.output
     assert not (tmp_path / "jp").exists()
+
+
+def test_describe_lang_zh_adds_the_chinese_label_and_explanation_of_every_lever():
+    import io
+
+    import pandas as pd
+
+    from restrans.model.levers import LEVERS
+    result = _invoke("describe", "levers", "--format", "csv", "--lang", "zh")
+    assert result.exit_code == 0, result.output
+    frame = pd.read_csv(io.StringIO(result.output))
+    assert list(frame.columns[:3]) == ["lever", "label (zh)", "explanation (zh)"]
+    assert list(frame["lever"]) == [lever.name for lever in LEVERS]
+    assert list(frame["label (zh)"]) == [label("lever", lever.name, "zh") for lever in LEVERS]
+    assert frame["explanation (zh)"].str.contains(r"[\u4e00-\u9fff]").all()
+    english = _invoke("describe", "levers", "--format", "csv").output
+    assert "label (zh)" not in english
+    bad = _invoke("describe", "levers", "--lang", "cn")
+    assert bad.exit_code == 2 and bad.output.strip() == "restrans: error: --lang: language: 'cn' — one of en, zh"

@@ -134,3 +134,19 @@ def test_unknown_language_and_missing_keys_are_one_clear_line():
     with pytest.raises(ValueError, match="unknown kind 'levers'"):
         translations.label("levers", "retraining_capacity", "en")
 
+
+
+def test_every_key_the_report_asks_for_is_in_the_table():
+    from restrans.sim.report import compare_plots, report
+    keys = [f"report.figure.panel.{name}" for name in compare_plots.TRAJECTORY_PANELS]
+    keys += [f"report.figure.{key}{suffix}" for _, key in compare_plots.EFFECTIVENESS_PANELS for suffix in ("", "_unit")]
+    keys += [f"report.cost.{column}" for column in report.COST_COLUMNS]
+    keys += [f"report.how_to_read.{item}" for item in report.HOW_TO_READ]
+    absent = []
+    for key in keys:
+        for language in translations.LANGUAGES:
+            try:
+                translations.text(key, language)
+            except translations.MissingTranslation:
+                absent.append(f"{key}.{language}")
+    assert not absent, absent

@@ -242,14 +242,18 @@ def validate(scenarios: list[Path] = typer.Argument(..., help="Scenario files to
 def describe(
     topic: Topic = typer.Argument(..., help="params, stocks, levers or regions."),
     output_format: Format = typer.Option(Format.table, "--format", help="table, markdown or csv."),
+    language: str = typer.Option("en", "--lang", help="en, or zh: adds each element's Chinese label and explanation."),
 ) -> None:
     """List the model's declarations with unit, bounds, doc and source."""
     from restrans.sim.cli.describe import describe_markdown, describe_table
+    from restrans.sim.report.translations import check_language
 
+    with _one_line_errors():
+        check_language(language)
     if output_format is Format.markdown:
-        sys.stdout.write(describe_markdown(topic.value))
+        sys.stdout.write(describe_markdown(topic.value, language))
         return
-    frame = describe_table(topic.value)
+    frame = describe_table(topic.value, language)
     if output_format is Format.csv:
         sys.stdout.write(frame.to_csv(index=False))
         return
