@@ -34,6 +34,7 @@ figcaption{font-size:.85em;color:#555}
 details{border:1px solid #ddd;border-radius:4px;padding:.3em .8em;margin:.8em 0}
 summary{font-weight:bold;cursor:pointer;font-size:1.1em}
 footer{margin-top:2em;font-size:.8em;color:#666}
+html:lang(zh) body{font-family:"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei",sans-serif}
 """
 
 
