@@ -78,6 +78,14 @@ def chromium():
             browser.close()
 
 
+def outside_localhost(urls: list[str]) -> list[str]:
+    """The requested addresses that leave this machine (anything but 127.0.0.1, ``data:`` and ``blob:``)."""
+    from urllib.parse import urlsplit
+
+    return [url for url in urls if urlsplit(url).scheme not in ("data", "blob")
+            and urlsplit(url).hostname != "127.0.0.1"]
+
+
 def wait_for_render(page, renders_before: int, timeout_ms: int = 20000) -> None:
     """Wait until the charts were drawn again after ``renders_before`` and Shiny is idle."""
     page.wait_for_function(f"() => window.restransRenders > {renders_before} && "

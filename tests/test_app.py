@@ -258,3 +258,12 @@ def test_every_lever_has_a_slider_grouped_by_its_chapter():
     assert html.count('type="range"') == len(LEVERS)
     for lever in LEVERS:
         assert f'data-lever="{lever.name}" min="{lever.lower:.10g}" max="{lever.upper:.10g}"' in html
+
+
+def test_the_request_check_of_the_browser_tests_catches_a_request_that_leaves_the_machine():
+    from tests.browser import outside_localhost
+
+    local = ["http://127.0.0.1:8050/", "ws://127.0.0.1:8050/websocket/", "data:,", "blob:http://127.0.0.1:1/x"]
+    assert outside_localhost(local) == []
+    assert outside_localhost([*local, "https://fonts.googleapis.com/css", "http://localhost.example/"]) == [
+        "https://fonts.googleapis.com/css", "http://localhost.example/"]

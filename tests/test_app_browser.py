@@ -19,7 +19,8 @@ from restrans.model.levers import LEVERS
 from restrans.sim.app.catalog import Catalog
 from restrans.sim.app.settings import Settings
 from restrans.sim.cli.commands import app as command
-from tests.browser import ARTIFACTS, app_server, chromium, move_slider, plotted, renders, wait_for_render
+from tests.browser import ARTIFACTS, app_server, chromium, move_slider, outside_localhost, plotted, renders, \
+    wait_for_render
 from tests.conftest import SCENARIOS
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -54,8 +55,7 @@ def page(browser, server, request):
     opened.requested = requested
     yield opened
     context.close()
-    outside = [url for url in requested if urlsplit(url).scheme not in ("data", "blob")
-               and urlsplit(url).hostname != "127.0.0.1"]
+    outside = outside_localhost(requested)
     assert not outside, f"{request.node.name}: requests outside 127.0.0.1: {outside}"
 
 

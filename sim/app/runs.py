@@ -111,7 +111,8 @@ def summarise(results: Results, label: str, region: str, targets, extra: tuple[s
                   "first_year_met": None if row.first_year_met is None or row.first_year_met is np.nan
                   or str(row.first_year_met) == "<NA>" else int(row.first_year_met)}
                  for row in judged.itertuples(index=False)]
-    total, central, local = (float(results.variables[name][-1, 0]) for name in COST_VARIABLES)
+    total, central, local = (float(results.variables[name][-1, 0]) if name in results.variables else float("nan")
+                             for name in COST_VARIABLES)
     levers = {lever.name: float(results.levers[-1, index, 0]) for index, lever in enumerate(LEVERS)}
     return RunSummary(label, np.array(results.times), trajectories, scorecard,
                       {"total": total, "central": central, "local": local}, levers)

@@ -9,6 +9,8 @@ scenario file that ``restrans run`` accepts unchanged.
 """
 from __future__ import annotations
 
+import copy
+import functools
 import math
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -129,15 +131,6 @@ def parse_query(query: str, choices: Choices, default: Settings) -> tuple[Settin
     return replace(settings, step=min(settings.step, choices.lesson_steps[settings.lesson] - 1)), ignored
 
 
-def _plain(value):
-    """A resolved scenario value as plain YAML types (floats kept as floats)."""
-    if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_plain(item) for item in value]
-    return value
-
-
 def build_scenario(scenario_path: Path, settings: Settings, lesson_levers: Mapping[str, dict] | None = None,
                    name: str | None = None) -> Scenario:
     """The validated scenario of the page.
@@ -156,24 +149,26 @@ def build_scenario(scenario_path: Path, settings: Settings, lesson_levers: Mappi
     Raises
     ------
     restrans.sim.scenario.errors.InputError
-        A lesson schedule out of the lever's bounds for this region, or a bad scenario file.
+        A bad scenario file; a schedule relative to the region's value (``basis``) that leaves the lever's
+        bounds is found when the scenario is run.
     """
-    base = load_scenario(scenario_path, region=settings.region)
-    data = base.resolved_dict()
+    data = copy.deepcopy(_resolved(str(scenario_path), settings.region, Path(scenario_path).stat().st_mtime_ns))
     data.pop("budget", None)  # the app runs the scenario's levers as written, not scaled to a budget
     data["name"] = name or f"{settings.scenario}_app"
     data["levers"] = {**data["levers"], **(lesson_levers or {}),
                       **{lever: {"constant": float(value)} for lever, value in settings.levers}}
-    scenario = Scenario.model_validate(data, context={"regions_directory": None})
-    from restrans.sim.engine.simulate import run_inputs  # checks every schedule against the lever bounds
+    return Scenario.model_validate(data, context={"regions_directory": None})
 
-    run_inputs(scenario)
-    return scenario
+
+@functools.lru_cache(maxsize=64)
+def _resolved(path: str, region: str, modified: int) -> dict:
+    """The resolved scenario file under ``region`` (read again when the file's time ``modified`` changes)."""
+    return load_scenario(path, region=region).resolved_dict()
 
 
 def scenario_yaml(scenario: Scenario, description: str) -> str:
     """A self-contained scenario file (no ``extends``) of ``scenario``: ``restrans run`` accepts it unchanged."""
-    data = _plain(scenario.resolved_dict())
+    data = scenario.resolved_dict()
     data.pop("budget", None)
     data["description"] = description
     for key in ("parameters", "initial", "uncertainty"):
