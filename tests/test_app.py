@@ -267,3 +267,16 @@ def test_the_request_check_of_the_browser_tests_catches_a_request_that_leaves_th
     assert outside_localhost(local) == []
     assert outside_localhost([*local, "https://fonts.googleapis.com/css", "http://localhost.example/"]) == [
         "https://fonts.googleapis.com/css", "http://localhost.example/"]
+
+
+def test_the_diagram_shows_which_way_each_node_moved_against_the_baseline(catalog):
+    from restrans.sim.app.views import diagram_changes
+
+    baseline = catalog.baseline("coal_declining")
+    assert {direction for direction, _ in diagram_changes(baseline, baseline, "en").values()} == {"same"}
+    moved = catalog.summary(Settings(region="coal_declining").with_lever("retraining_capacity", 8.0), "current")
+    changes = diagram_changes(moved, baseline, "zh")
+    assert changes["unemployment"][0] == "down" and changes["laid_off"][0] == "down"
+    assert changes["reserves"][0] == "same"  # retraining does not touch the reserves
+    svg = loop_diagram("en", None, changes)
+    assert svg.count('class="change down"') == sum(direction == "down" for direction, _ in changes.values())

@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
+from restrans.sim.app.diagram import node_variables
 from restrans.sim.app.lessons import Lesson, load_lessons
 from restrans.sim.app.runs import RunSummary, simulate_one, summarise
 from restrans.sim.app.settings import Choices, Settings, build_scenario
@@ -48,8 +49,8 @@ class Catalog:
         self.regions = available_regions()
         self.targets = load_targets(directory / "targets.yaml").targets
         self.lessons: dict[str, Lesson] = load_lessons(directory / "lessons", self.scenarios)
-        self.watched = tuple(dict.fromkeys(name for lesson in self.lessons.values() for step in lesson.steps
-                                           for name in step.watch))
+        self.watched = tuple(dict.fromkeys([*(name for lesson in self.lessons.values() for step in lesson.steps
+                                              for name in step.watch), *node_variables().values()]))
         self.summary = functools.lru_cache(maxsize=256)(self._summary)
 
     def choices(self) -> Choices:

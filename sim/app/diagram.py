@@ -31,12 +31,21 @@ class Edge:
 
 
 @functools.lru_cache(maxsize=1)
+def _read() -> dict:
+    return yaml.safe_load(DIAGRAM_FILE.read_text(encoding="utf-8"))
+
+
 def diagram() -> tuple[dict[str, tuple[float, float]], tuple[Edge, ...]]:
     """The nodes (name -> centre) and edges of ``diagram.yaml``."""
-    data = yaml.safe_load(DIAGRAM_FILE.read_text(encoding="utf-8"))
-    nodes = {name: (float(x), float(y)) for name, (x, y) in data["nodes"].items()}
+    data = _read()
+    nodes = {name: (float(x), float(y)) for name, (x, y, _variable) in data["nodes"].items()}
     edges = tuple(Edge(source, target, polarity, tuple(loops)) for source, target, polarity, loops in data["edges"])
     return nodes, edges
+
+
+def node_variables() -> dict[str, str]:
+    """The model variable of each node (its live change is shown on the node)."""
+    return {name: variable for name, (_x, _y, variable) in _read()["nodes"].items()}
 
 
 def diagram_loops() -> tuple[str, ...]:
@@ -64,7 +73,18 @@ def _edge(edge: Edge, nodes, highlighted: str | None) -> str:
             f'<text x="{middle[0] + 4:.0f}" y="{middle[1] - 3:.0f}">{sign}</text></g>')
 
 
-def _node(name: str, centre, language: str, highlighted: bool) -> str:
+def _badge(centre, change: tuple[str, str] | None) -> str:
+    """The live change of a node: an arrow up or down against the baseline in the last year, with a tooltip."""
+    if change is None:
+        return ""
+    direction, tooltip = change
+    arrow = {"up": "▲", "down": "▼"}.get(direction, "=")
+    return (f'<text class="change {direction}" x="{centre[0] + NODE_WIDTH / 2 - 9:.0f}" '
+            f'y="{centre[1] - NODE_HEIGHT / 2 + 11:.0f}" text-anchor="middle">{arrow}<title>{escape(tooltip)}'
+            f'</title></text>')
+
+
+def _node(name: str, centre, language: str, highlighted: bool, change: tuple[str, str] | None = None) -> str:
     css = "node highlight" if highlighted else "node"
     lines = text(f"app.diagram.{name}", language).split("\n")
     spans = "".join(f'<tspan x="{centre[0]:.0f}" dy="{0 if index == 0 else 12}">{escape(line)}</tspan>'
@@ -72,17 +92,23 @@ def _node(name: str, centre, language: str, highlighted: bool) -> str:
     top = centre[1] - 4 - 6 * (len(lines) - 1)
     return (f'<g class="{css}" data-node="{name}"><rect x="{centre[0] - NODE_WIDTH / 2:.0f}" '
             f'y="{centre[1] - NODE_HEIGHT / 2:.0f}" width="{NODE_WIDTH}" height="{NODE_HEIGHT}" rx="8"/>'
-            f'<text x="{centre[0]:.0f}" y="{top + 8:.0f}" text-anchor="middle">{spans}</text></g>')
+            f'<text x="{centre[0]:.0f}" y="{top + 8:.0f}" text-anchor="middle">{spans}</text>{_badge(centre, change)}'
+            f'</g>')
 
 
-def loop_diagram(language: str, highlighted: str | None = None) -> str:
-    """The diagram as SVG text; the edges and nodes of loop ``highlighted`` (a ``names.loop`` key) stand out."""
+def loop_diagram(language: str, highlighted: str | None = None, changes: dict | None = None) -> str:
+    """The diagram as SVG text; the edges and nodes of loop ``highlighted`` (a ``names.loop`` key) stand out.
+
+    ``changes`` maps a node to ``(direction, tooltip)``: ``up``, ``down`` or ``same`` against the baseline
+    (live values on the diagram, as in Vensim's SyntheSim).
+    """
+    changes = changes or {}
     nodes, edges = diagram()
     touched = {name for edge in edges if highlighted in edge.loops for name in (edge.source, edge.target)}
-    parts = ['<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
+    parts = ['<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" '
              'orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z"/></marker></defs>']
     parts += [_edge(edge, nodes, highlighted) for edge in edges]
-    parts += [_node(name, centre, language, name in touched) for name, centre in nodes.items()]
+    parts += [_node(name, centre, language, name in touched, changes.get(name)) for name, centre in nodes.items()]
     title = label("loop", highlighted, language) if highlighted else text("app.diagram_title", language)
     return (f'<svg class="loop-diagram" data-highlighted="{escape(highlighted or "")}" '
             f'viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{escape(title)}" '

@@ -125,6 +125,7 @@ def page(catalog: Catalog, settings: Settings, lever_values: dict[str, float]):
                          ui.div(ui.tags.section(ui.h3(text("app.scorecard.title", language)),
                                                 ui.output_ui("scorecard"), class_="scorecard-area"),
                                 ui.tags.section(ui.h3(text("app.diagram_title", language)), ui.output_ui("loops"),
+                                                ui.p(text("app.diagram_hint", language), class_="hint"),
                                                 class_="loops-area"), class_="lower"),
                          class_="content"),
             class_="layout"),

@@ -15,7 +15,7 @@ from restrans.sim.app.catalog import Catalog
 from restrans.sim.app.diagram import loop_diagram
 from restrans.sim.app.lesson_view import lesson_panel as panel_html
 from restrans.sim.app.settings import Settings, parse_query, scenario_yaml
-from restrans.sim.app.views import MAXIMUM_PINS, change_text, charts_html, scorecard_html
+from restrans.sim.app.views import MAXIMUM_PINS, change_text, charts_html, diagram_changes, scorecard_html
 from restrans.sim.report.translations import text
 from restrans.sim.scenario.errors import InputError
 
@@ -204,7 +204,8 @@ def _outputs(input, output, session, state: SessionState, current) -> None:
     def loops():
         settings = state.settings.get()
         loop = catalog.lessons[settings.lesson].steps[settings.step].loop if settings.lesson else None
-        return ui.HTML(loop_diagram(settings.language, loop))
+        changes = diagram_changes(current(), catalog.baseline(settings.region), settings.language)
+        return ui.HTML(loop_diagram(settings.language, loop, changes))
 
     @render.ui
     def lesson_panel():

@@ -149,3 +149,24 @@ def change_text(before: dict, after: dict, language: str) -> str:
         return ""
     return "; ".join(f"{label('lever', name, language)}: {number_text(before[name])} → {number_text(after[name])}"
                      for name in changed)
+
+
+def diagram_changes(current: RunSummary, baseline: RunSummary, language: str,
+                    relative: float = 1e-3) -> dict[str, tuple[str, str]]:
+    """Per diagram node: ``up``/``down``/``same`` (more than ``relative`` apart or not) in the last year, and a
+    tooltip with both values."""
+    from restrans.sim.app.diagram import node_variables
+
+    changes = {}
+    for node, name in node_variables().items():
+        if name not in current.trajectories or name not in baseline.trajectories:
+            continue
+        value, reference = float(current.trajectories[name][-1]), float(baseline.trajectories[name][-1])
+        difference = value - reference
+        direction = "same" if abs(difference) <= relative * max(abs(reference), 1e-12) else (
+            "up" if difference > 0 else "down")
+        scale, unit = display_scale(name), unit_text(display_unit(name), language)
+        tooltip = (f"{' '.join(text(f'app.diagram.{node}', language).split())} {current.years[-1]:.0f}: {number_text(value * scale, unit)} "
+                   f"({text('app.legend.baseline', language)}: {number_text(reference * scale, unit)})")
+        changes[node] = (direction, tooltip)
+    return changes
