@@ -53,6 +53,23 @@ def test_settings_survive_the_url(catalog):
     assert restored == settings and ignored == []
 
 
+def test_a_url_naming_only_a_lesson_starts_in_the_lesson_region_and_scenario(catalog):
+    settings, ignored = parse_query("lesson=3_resource_curse&step=2", catalog.choices(), Settings())
+    lesson = catalog.lessons["3_resource_curse"]
+    assert (settings.region, settings.scenario, settings.step) == (lesson.region, lesson.scenario, 1)
+    assert ignored == []
+
+
+def test_sliders_step_in_round_numbers_with_at_least_a_thousand_positions():
+    from restrans.sim.app.page import SLIDER_STEPS, slider_step
+
+    for lever in LEVERS:
+        step = slider_step(lever.lower, lever.upper)
+        assert (lever.upper - lever.lower) / step >= SLIDER_STEPS
+        assert (lever.upper - lever.lower) / step < 10 * SLIDER_STEPS
+        assert abs(np.log10(step) - round(np.log10(step))) < 1e-12  # a power of ten
+
+
 def test_a_hand_edited_url_keeps_what_is_valid_and_names_the_rest(catalog):
     query = ("lang=fr&region=atlantis&scenario=baseline&retraining_capacity=1e9&rd_intensity=0.02"
              "&nonsense=1&transfer_payment=abc&step=99")

@@ -109,6 +109,18 @@ def test_a_slider_moves_the_plot_and_the_scorecard_and_the_baseline_stays(page, 
     move_slider(page, "retraining_capacity", 1.0)
     assert plotted(page, "unemployment_rate", "baseline") == ghost
     assert page.input_value("#lever-retraining_capacity") == "1"
+    assert page.locator(".lever.moved").count() == 1 and page.locator(".lever.scheduled").count() == 0
+
+
+def test_a_lever_on_a_schedule_is_marked_until_its_slider_moves(page, server):
+    open_page(page, server, "lesson=3_resource_curse&step=1&phase=reveal")  # the price ramps 2025-2028
+    assert page.locator('.lever.scheduled[data-lever="resource_price_index"]').count() == 1
+    assert float(page.input_value("#lever-resource_price_index")) == 2.0  # the value the ramp reaches
+    page.keyboard.press("Escape")  # leave the presentation mode: the sliders show again
+    assert page.locator(".restrans-app.presentation").count() == 0
+    move_slider(page, "resource_price_index", 1.5)
+    assert page.locator('.lever.scheduled[data-lever="resource_price_index"]').count() == 0
+    assert page.locator('.lever.moved[data-lever="resource_price_index"]').count() == 1
     screenshot(page, "app-slider")
 
 

@@ -54,7 +54,8 @@ class Catalog:
         self.summary = functools.lru_cache(maxsize=256)(self._summary)
 
     def choices(self) -> Choices:
-        return Choices(self.regions, self.scenarios, {name: len(lesson.steps) for name, lesson in self.lessons.items()})
+        return Choices(self.regions, self.scenarios, {name: len(lesson.steps) for name, lesson in self.lessons.items()},
+                       {name: (lesson.region, lesson.scenario) for name, lesson in self.lessons.items()})
 
     def path(self, scenario: str) -> Path:
         return self.directory / f"{scenario}.yaml"

@@ -7,6 +7,7 @@ all from the declarations and the string table. Sliders are plain ``<input type=
 """
 from __future__ import annotations
 
+import math
 from html import escape
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from restrans.sim.report.translations import LANGUAGES, MissingTranslation, chap
 
 STATIC = Path(__file__).with_name("static")
 SLIDER_STEPS = 1000
-"""Positions of a slider across the lever's declared range."""
+"""Least number of positions of a slider across the lever's declared range."""
 
 
 def scenario_label(name: str, language: str) -> str:
@@ -32,11 +33,16 @@ def scenario_label(name: str, language: str) -> str:
         return name
 
 
+def slider_step(lower: float, upper: float) -> float:
+    """A round step (a power of ten) giving at least :data:`SLIDER_STEPS` positions between the bounds."""
+    return 10.0 ** math.floor(math.log10((upper - lower) / SLIDER_STEPS))
+
+
 def _slider(lever, value: float, language: str) -> str:
     unit = unit_text(lever.unit, language)
     sections = " ".join(f"({section})" for section in lever.seed_sections)
     driver = f'<span class="driver">{escape(text("app.levers.driver", language))}</span>' if lever.kind == "driver" else ""
-    step = (lever.upper - lever.lower) / SLIDER_STEPS
+    step = slider_step(lever.lower, lever.upper)
     return (f'<div class="lever" data-lever="{lever.name}"><div class="lever-head">'
             f'<label for="lever-{lever.name}">{escape(label("lever", lever.name, language))}</label>{driver}'
             f'<output class="lever-value" id="value-{lever.name}">{escape(number_text(value))}</output>'
@@ -46,7 +52,7 @@ def _slider(lever, value: float, language: str) -> str:
             f'<div class="lever-meta"><span class="range">{escape(number_text(lever.lower))} – '
             f'{escape(number_text(lever.upper))} {escape(unit)}</span>'
             f'<span class="sections" title="{escape(text("app.levers.seed", language))}">{escape(sections)}</span>'
-            f'</div>'
+            f'</div><p class="schedule-note">{escape(text("app.levers.scheduled", language))}</p>'
             f'<p class="lever-doc">{escape(explanation("lever", lever.name, language))}</p></div>')
 
 

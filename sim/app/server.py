@@ -177,8 +177,11 @@ def _outputs(input, output, session, state: SessionState, current) -> None:
     @reactive.effect
     async def _sync_page():
         settings, summary = state.settings.get(), current()
+        scheduled = [name for name, schedule in catalog.scenario(settings).levers.items()
+                     if "constant" not in schedule.model_dump(by_alias=True)]
         await session.send_custom_message("restrans_state", {
             "query": settings.query(), "levers": summary.levers, "moved": [name for name, _ in settings.levers],
+            "scheduled": scheduled,
             "lesson": settings.lesson is not None, "region": settings.region, "scenario": settings.scenario})
 
     @render.ui

@@ -92,6 +92,8 @@ class Choices:
     regions: tuple[str, ...]
     scenarios: tuple[str, ...]
     lesson_steps: Mapping[str, int] = field(default_factory=dict)
+    lesson_starts: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    """Region and scenario each lesson starts from (a URL naming only the lesson gets them)."""
 
 
 def _lever_value(name: str, text: str) -> float | None:
@@ -128,7 +130,9 @@ def parse_query(query: str, choices: Choices, default: Settings) -> tuple[Settin
                        step=values.get("step", 0), phase=values.get("phase", "predict"))
     if settings.lesson is None:
         return replace(settings, step=0, phase="predict"), ignored
-    return replace(settings, step=min(settings.step, choices.lesson_steps[settings.lesson] - 1)), ignored
+    region, scenario = choices.lesson_starts.get(settings.lesson, (settings.region, settings.scenario))
+    return replace(settings, step=min(settings.step, choices.lesson_steps[settings.lesson] - 1),
+                   region=values.get("region", region), scenario=values.get("scenario", scenario)), ignored
 
 
 def build_scenario(scenario_path: Path, settings: Settings, lesson_levers: Mapping[str, dict] | None = None,

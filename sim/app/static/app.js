@@ -56,6 +56,10 @@
     root.classList.toggle("in-lesson", message.lesson);
     if (!message.lesson) { root.classList.remove("presentation"); }
     var moved = new Set(message.moved);
+    var scheduled = new Set(message.scheduled);
+    document.querySelectorAll(".lever").forEach(function (lever) {
+      lever.classList.toggle("scheduled", scheduled.has(lever.dataset.lever));
+    });
     Object.keys(message.levers).forEach(function (name) {
       var slider = document.getElementById("lever-" + name);
       if (!slider || slider === dragging || pending !== null) { return; }
