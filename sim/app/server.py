@@ -17,6 +17,7 @@ from restrans.sim.app.lesson_view import lesson_panel as panel_html
 from restrans.sim.app.settings import Settings, parse_query, scenario_yaml
 from restrans.sim.app.views import MAXIMUM_PINS, change_text, charts_html, diagram_changes, scorecard_html
 from restrans.sim.report.translations import text
+from restrans.sim.engine.solver import SolverError
 from restrans.sim.scenario.errors import InputError
 
 
@@ -32,12 +33,22 @@ class SessionState:
         self.started = False
 
     def change(self, new: Settings) -> None:
-        """Make ``new`` the settings; the old ones become the run that *replay last change* shows."""
+        """Make ``new`` the settings; the old ones become the run that *replay last change* shows.
+
+        Settings whose run cannot be built (a lesson's relative schedule beyond a lever's bounds in this
+        region, a solver failure) are refused with a notification naming the problem; the page stays.
+        """
         old = self.settings.get()
-        if new != old:
-            self.previous.set(old)
-            self.replaying.set(False)
-            self.settings.set(new)
+        if new == old:
+            return
+        try:
+            self.catalog.summary(new, "current")
+        except (InputError, SolverError) as error:
+            ui.notification_show(str(error), type="error", duration=8)
+            return
+        self.previous.set(old)
+        self.replaying.set(False)
+        self.settings.set(new)
 
 
 def _step(settings: Settings, lesson, forward: bool) -> Settings:
@@ -146,7 +157,8 @@ def server_function(catalog: Catalog, default_language: str):
                 query = session.input[".clientdata_url_search"]()
                 with reactive.isolate():
                     settings, _ignored = parse_query(query, catalog.choices(), state.settings.get())
-                    state.settings.set(settings)
+                    state.change(settings)
+                    state.previous.set(None)  # the page as the link gave it: no change to replay yet
                 state.started = True
 
         @reactive.calc
@@ -245,5 +257,3 @@ def _status_outputs(output, state: SessionState, current) -> None:
         yield scenario_yaml(scenario, text("app.export_description", settings.language).format(
             scenario=settings.scenario, region=settings.region))
 
-
-__all__ = ["InputError", "server_function"]
