@@ -30,13 +30,13 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def app_server(language: str = "en"):
+def app_server(language: str = "en", scenarios: Path = ROOT / "scenarios"):
     """Run ``restrans app`` on a free port of 127.0.0.1; yields its address; stops it (by its PID) after."""
     port = free_port()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     log = open(ARTIFACTS / f"app-server-{port}.log", "w")
     process = subprocess.Popen([sys.executable, "-m", "restrans", "app", "--port", str(port), "--lang", language,
-                                "--scenarios", str(ROOT / "scenarios")], cwd=ROOT, stdout=log, stderr=log,
+                                "--scenarios", str(scenarios)], cwd=ROOT, stdout=log, stderr=log,
                                env={**os.environ, "PYTHONUNBUFFERED": "1"})
     address = f"http://127.0.0.1:{port}/"
     try:

@@ -222,3 +222,29 @@ def test_every_lesson_steps_to_its_end_in_both_languages(page, server, catalog, 
     page.keyboard.press("ArrowLeft")
     wait_for_render(page, before)
     assert page.get_attribute(".lesson-panel", "data-phase") == "predict"
+
+
+def test_a_lesson_step_that_cannot_run_is_refused_with_a_notice_and_the_page_stays(browser, tmp_path):
+    """A relative schedule valid in the file but beyond the lever's bounds once added to the region's value."""
+    import shutil
+
+    import yaml
+
+    folder = tmp_path / "scenarios"
+    (folder / "lessons").mkdir(parents=True)
+    for name in ("baseline.yaml", "targets.yaml"):
+        shutil.copy(SCENARIOS / name, folder / name)
+    lesson = yaml.safe_load((SCENARIOS / "lessons" / "2_retraining_needs_jobs.yaml").read_text(encoding="utf-8"))
+    lesson["steps"][0]["levers"] = {"successor_support": {"constant": 49.99, "basis": "increment"}}
+    (folder / "lessons" / "too_much.yaml").write_text(yaml.safe_dump(lesson, allow_unicode=True), encoding="utf-8")
+    with app_server(scenarios=folder) as address:
+        context = browser.new_context()
+        page = context.new_page()
+        open_page(page, address, "lesson=too_much")
+        assert page.get_attribute(".lesson-panel", "data-phase") == "predict"
+        page.keyboard.press("ArrowRight")
+        notice = page.wait_for_selector(".shiny-notification-error", timeout=20000)
+        assert "successor_support" in notice.inner_text()
+        assert page.get_attribute(".lesson-panel", "data-phase") == "predict"  # the step was not revealed
+        assert "phase=predict" in page.url
+        context.close()
