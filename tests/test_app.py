@@ -123,6 +123,7 @@ BAD_LESSONS = {
     "lever out of bounds": ({"steps": [{"levers": {"retraining_capacity": -5.0}}]}, "retraining_capacity"),
     "unknown loop": ({"steps": [{"loop": "decline_spirl"}]}, "did you mean 'decline_spiral'?"),
     "unknown variable": ({"steps": [{"watch": ["unemployment_rte"]}]}, "did you mean 'unemployment_rate'?"),
+    "unnamed auxiliary": ({"steps": [{"watch": ["crowding_out"]}]}, "an auxiliary named under app.variable"),
     "unknown region": ({"region": "coal_declinig"}, "did you mean 'coal_declining'?"),
     "unknown scenario": ({"scenario": "livelihood"}, "scenario: 'livelihood'"),
 }

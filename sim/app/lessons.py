@@ -35,8 +35,14 @@ def known_loops() -> tuple[str, ...]:
 
 
 def known_variables() -> tuple[str, ...]:
-    """Every variable a step may ask the class to watch: stocks, auxiliaries and indicators."""
-    return tuple(dict.fromkeys([*(stock.name for stock in STOCKS), *AUXILIARIES, *INDICATORS]))
+    """Every variable a step may ask the class to watch: those with a name in the string table.
+
+    Stocks and indicators (``names.stock``, ``names.indicator``) and the auxiliaries the app names
+    (``app.variable``); another auxiliary needs its ``app.variable`` entry first.
+    """
+    named = load_table().get("app", {}).get("variable", {})
+    return tuple(dict.fromkeys([*(stock.name for stock in STOCKS), *INDICATORS,
+                                *(name for name in AUXILIARIES if name in named)]))
 
 
 class Bilingual(_Strict):
@@ -92,8 +98,8 @@ class Step(_Strict):
         known = known_variables()
         for index, name in enumerate(names):
             if name not in known:
-                raise _error("unknown_variable", "a stock, auxiliary or indicator of the model", f"[{index}]",
-                             name, did_you_mean(name, known))
+                raise _error("unknown_variable", "a stock or indicator of the model, or an auxiliary named under "
+                             "app.variable in sim/report/strings.yaml", f"[{index}]", name, did_you_mean(name, known))
         return names
 
     @field_validator("loop")

@@ -26,9 +26,6 @@ from restrans.sim.scenario.scenario import Scenario, load_scenario
 PHASES: tuple[str, ...] = ("predict", "reveal")
 """The two phases of a lesson step: the class predicts, then the result is shown."""
 
-FIXED_KEYS: tuple[str, ...] = ("lang", "region", "scenario", "lesson", "step", "phase")
-"""Query keys that are not levers."""
-
 _LEVERS = {lever.name: lever for lever in LEVERS}
 
 
