@@ -63,6 +63,17 @@ def _step(settings: Settings, lesson, forward: bool) -> Settings:
     return replace(settings, step=settings.step - 1, phase="reveal") if settings.step > 0 else settings
 
 
+def _navigation(state: SessionState, button, forward: bool) -> None:
+    """*Next* (``forward``) or *previous* in the lesson, on each press of ``button``."""
+
+    @reactive.effect
+    @reactive.event(button)
+    def _move():
+        settings = state.settings.get()
+        if settings.lesson is not None:
+            state.change(_step(settings, state.catalog.lessons[settings.lesson], forward))
+
+
 def _lesson_events(input, state: SessionState) -> None:
     catalog = state.catalog
 
@@ -75,19 +86,8 @@ def _lesson_events(input, state: SessionState) -> None:
             state.change(replace(state.settings.get(), lesson=name, step=0, phase="predict", region=lesson.region,
                                  scenario=lesson.scenario, levers=()))
 
-    @reactive.effect
-    @reactive.event(input.lesson_next)
-    def _next():
-        settings = state.settings.get()
-        if settings.lesson is not None:
-            state.change(_step(settings, catalog.lessons[settings.lesson], True))
-
-    @reactive.effect
-    @reactive.event(input.lesson_previous)
-    def _previous():
-        settings = state.settings.get()
-        if settings.lesson is not None:
-            state.change(_step(settings, catalog.lessons[settings.lesson], False))
+    for button, forward in ((input.lesson_next, True), (input.lesson_previous, False)):
+        _navigation(state, button, forward)
 
     @reactive.effect
     @reactive.event(input.lesson_exit)
