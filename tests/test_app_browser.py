@@ -90,6 +90,10 @@ def test_the_app_starts_with_every_part_and_only_local_requests(page, server):
     assert page.locator(".costs [data-part='central']").count() == 1
     assert len(page.requested) > 3 and path_of(page.url) == "/"
     screenshot(page, "app-start")
+    page.click("#presentation")
+    assert page.locator(".restrans-app.presentation").count() == 1 and not page.is_visible("#lever-rd_intensity")
+    page.keyboard.press("Escape")
+    assert page.locator(".restrans-app.presentation").count() == 0 and page.is_visible("#lever-rd_intensity")
 
 
 def path_of(url: str) -> str:

@@ -89,6 +89,7 @@
   });
 
   document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") { root.classList.remove("presentation"); return; }
     if (!root.classList.contains("in-lesson")) { return; }
     var tag = (event.target.tagName || "").toLowerCase();
     if (tag === "input" || tag === "select" || tag === "textarea") { return; }
@@ -97,8 +98,6 @@
     if (next || previous) {
       event.preventDefault();
       document.getElementById(next ? "lesson_next" : "lesson_previous").click();
-    } else if (event.key === "Escape") {
-      root.classList.remove("presentation");
     }
   });
 })();
