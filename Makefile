@@ -4,8 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
+STAMP_APP := $(VENV)/.installed-app
 
-.PHONY: run test clean docs benchmark twin
+.PHONY: run test clean docs benchmark twin app system-packages app-benchmark
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +18,10 @@ $(STAMP_RUN): pyproject.toml | $(BIN)/python
 
 $(STAMP_TEST): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@ $(STAMP_RUN) $(STAMP_APP)
+
+$(STAMP_APP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[app,fast]"
 	touch $@ $(STAMP_RUN)
 
 # The policy mixes of scenarios/ (issue 3); the first file of a compare is the baseline.
@@ -33,8 +38,16 @@ run: $(STAMP_RUN)
 	$(BIN)/restrans compare scenarios/baseline.yaml $(SPENDING_MIXES:%=scenarios/%.yaml) --region coal_declining \
 		--budget $(EQUAL_BUDGET) --name compare_equal_budget
 
-test: $(STAMP_TEST)
+# Debian's Chromium (browser tests) and a CJK font (Chinese figures): installed when missing, as root.
+system-packages:
+	bash .ci/install-system-packages
+
+test: $(STAMP_TEST) system-packages
 	$(BIN)/python -m pytest -n 2
+
+# The classroom simulator at http://127.0.0.1:8050/ (APP_ARGS='--lang zh --port 8060').
+app: $(STAMP_APP)
+	$(BIN)/restrans app $(APP_ARGS)
 
 docs: $(STAMP_RUN)
 	$(BIN)/restrans describe levers --format markdown > docs/levers.md
@@ -44,6 +57,9 @@ twin: $(STAMP_RUN)
 
 benchmark: $(STAMP_TEST)
 	$(BIN)/python benchmarks/bench_solvers.py
+
+app-benchmark: $(STAMP_TEST) system-packages
+	$(BIN)/python benchmarks/bench_app_latency.py
 
 clean:
 	rm -rf $(VENV) outputs/*/ .pytest_cache

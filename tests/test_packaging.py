@@ -29,9 +29,12 @@ def test_pip_install_into_a_fresh_venv_exposes_restrans_only(tmp_path):
     assert {"model", "sim", "__init__.py", "__main__.py"} <= set(os.listdir(installed))
     assert os.path.isfile(os.path.join(installed, "model", "vensim", "restrans.mdl"))
     assert os.path.isfile(os.path.join(installed, "model", "regions", "coal_declining.yaml"))
+    assert os.path.isfile(os.path.join(installed, "sim", "report", "strings.yaml"))  # the table of strings
     # the dependencies come from the test environment's site-packages (no .pth there: no editable restrans)
     check = ("import importlib.util, restrans, restrans.model.system, restrans.sim.cli\n"
              "assert importlib.util.find_spec('model') is None and importlib.util.find_spec('sim') is None\n"
+             "from restrans.sim.report.translations import label\n"
+             "assert label('lever', 'retraining_capacity', 'zh') == '再就业培训能力'\n"
              "print(restrans.__file__)\n")
     environment = {**os.environ, "PYTHONPATH": sysconfig.get_paths()["purelib"], "RESTRANS_NUMBA": "0"}
     result = subprocess.run([str(python), "-c", check], check=True, capture_output=True, text=True,

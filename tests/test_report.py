@@ -12,6 +12,7 @@ from restrans.sim.compare.comparison import run_comparison
 from restrans.sim.report.compare_outputs import REPORT, SUMMARY, write_comparison
 from restrans.sim.report.compare_plots import display
 from restrans.sim.report.report import COST_COLUMNS, KEY_ASSUMPTIONS
+from restrans.sim.report.translations import text
 from tests.conftest import SCENARIOS
 
 SCENARIO_NAMES = ("baseline", "green_restoration", "livelihood_first")
@@ -87,7 +88,8 @@ def test_markdown_cost_numbers_equal_the_cost_table(report):
     table = markdown_table(summary, f"## Costs and cost-effectiveness, {REGIONS[0]}").set_index("scenario")
     csv = pd.read_csv(directory / "cost_effectiveness.csv")
     csv = csv[csv["region"] == REGIONS[0]].set_index("scenario")
-    for column, label in COST_COLUMNS:
+    for column in COST_COLUMNS:
+        label = text(f"report.cost.{column}", "en")
         for scenario in SCENARIO_NAMES:
             value = csv.loc[scenario, column]
             shown = table.loc[scenario, label]

@@ -18,7 +18,7 @@ import typer
 from restrans.sim.cli.compare import compare
 from restrans.sim.cli.formats import OutputFormat, print_json, print_table
 from restrans.sim.cli.run import export, run
-from restrans.sim.cli.terminal import console, fail as _fail, run_command
+from restrans.sim.cli.terminal import console, fail as _fail, one_line_errors, run_command
 from restrans.sim.scenario.errors import InputError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -112,14 +112,18 @@ def describe(
     topic: Topic = typer.Argument(..., help="params, stocks, levers or regions."),
     output_format: DescribeFormat = typer.Option(DescribeFormat.table, "--format", case_sensitive=False,
                                                  help="table, markdown, csv or json."),
+    language: str = typer.Option("en", "--lang", help="en, or zh: adds each element's Chinese label and explanation."),
 ) -> None:
     """List the model's declarations with unit, bounds, doc and source."""
     from restrans.sim.cli.describe import describe_markdown, describe_table
+    from restrans.sim.report.translations import check_language
 
+    with one_line_errors():
+        check_language(language)
     if output_format is DescribeFormat.markdown:
-        sys.stdout.write(describe_markdown(topic.value))
+        sys.stdout.write(describe_markdown(topic.value, language))
         return
-    frame = describe_table(topic.value)
+    frame = describe_table(topic.value, language)
     if output_format is DescribeFormat.csv:
         sys.stdout.write(frame.to_csv(index=False))
     elif output_format is DescribeFormat.json:
@@ -157,6 +161,10 @@ app.command()(validate)
 app.command()(describe)
 app.command()(calibrate)
 _register_ensemble_commands(app)  # sweep, uncertainty, sensitivity (sim/cli/ensembles.py)
+
+from restrans.sim.cli.classroom import register as _register_classroom  # noqa: E402
+
+_register_classroom(app)  # restrans app (sim/app/)
 
 
 def main() -> None:

@@ -12,7 +12,7 @@ from typing import Optional
 import typer
 
 from restrans.sim.cli.formats import OutputFormat, print_csv, print_json, print_table, wrote
-from restrans.sim.cli.terminal import console, notice, one_line_errors
+from restrans.sim.cli.terminal import check_language, console, notice, one_line_errors
 
 COLUMNS: tuple[str, ...] = ("scenario", "met", "total", "central", "local", "extra", "job-yr")
 
@@ -35,6 +35,7 @@ def compare(
     output_format: OutputFormat = typer.Option(OutputFormat.table, "--format", case_sensitive=False,
                                                help="Terminal output: table, json or csv (the per-region rows)."),
     engine: str = typer.Option("native", "--engine", help="native, or pysd: the Vensim twin run by PySD (Euler)."),
+    language: str = typer.Option("en", "--lang", help="Language of the report and its figures: en or zh."),
 ) -> None:
     """Run scenarios (x regions) as one batch; write the comparison, scorecard and report to outputs/<name>/."""
     with one_line_errors():
@@ -44,12 +45,13 @@ def compare(
         from restrans.sim.report.compare_outputs import REPORT, write_comparison
         from restrans.sim.scenario.names import check_output_name
 
+        check_language(language)
         check_output_name(name, "--name", "--name", "a folder name")
         overrides = parse_overrides(set_values)
         directory = out / name
         checked_folder(directory)  # before the runs: a file or a dangling link there is a fault
         comparison = run_comparison(scenarios, region, regions, budget, targets, method, dt, engine, overrides)
-        write_comparison(directory, comparison)  # staged, then swapped in whole
+        write_comparison(directory, comparison, language)  # staged, then swapped in whole
     _print_comparison(comparison, directory / REPORT, output_format)
     wrote(f"wrote {directory}/ ({len(comparison.specs)} runs in one batch, {comparison.wall_time:.1f} s); "
           f"report: {directory / REPORT}", output_format)

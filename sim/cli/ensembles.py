@@ -230,25 +230,32 @@ def uncertainty(
     targets: Optional[Path] = typer.Option(None, "--targets", help="Targets file (default: targets.yaml beside "
                                            "the first scenario, else beside a file it extends, else "
                                            "scenarios/targets.yaml)."),
+    language: str = typer.Option("en", "--lang", help="Language of fan_charts.png: en or zh."),
 ) -> None:
     """Monte Carlo over each scenario's uncertainty: fan charts and the probability of meeting each 2035 target."""
     require_ensembles("uncertainty")
     from restrans.sim.ensembles.sweep_folder import SweepFault
     from restrans.sim.ensembles.uncertainty import run_uncertainty
+    from restrans.sim.report.fonts import FontMissing, font_settings
+    from restrans.sim.report.translations import check_language
     from restrans.sim.scenario.names import check_output_name
 
     try:
+        check_language(language)
+        font_settings(language)  # before the runs: Chinese figures need the CJK font
         check_output_name(name, "--name", "--name", "a folder name")
         check_workers(workers)
         targets_path, reason = uncertainty_targets(targets, scenarios[0])
         started = time.perf_counter()
         with progress_bar("uncertainty") as update:
             directory, probabilities = run_uncertainty(scenarios, n, seed, out, name, targets_path, workers,
-                                                       scheduler, update)
+                                                       scheduler, update, language)
     except InputError as error:
         _fail(str(error), 2)
     except (SweepFault, OutputFault) as error:  # a Dask scheduler that does not answer, a full disk
         _fail(str(error), 1)
+    except FontMissing as error:
+        _fail(f"{error}; nothing was written", 1)
     notice(f"targets: {targets_path} ({reason})" if targets_path is not None else
            f"{reason}: no target_probabilities.csv; pass --targets FILE")
     if probabilities is not None and len(probabilities):

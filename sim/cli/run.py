@@ -15,7 +15,7 @@ from typing import Optional
 import typer
 
 from restrans.sim.cli.formats import OutputFormat, print_csv, print_json, print_table, wrote
-from restrans.sim.cli.terminal import console, one_line_errors
+from restrans.sim.cli.terminal import check_language, console, one_line_errors
 from restrans.sim.scenario.errors import InputError
 
 MAXIMUM_FOLDER_NAME = 120
@@ -90,6 +90,7 @@ def run(
                                                help="Terminal output: table, json or csv (indicators)."),
     engine: str = typer.Option("native", "--engine", help="native, or pysd: the Vensim twin run by PySD (Euler)."),
     model_file: Optional[Path] = typer.Option(None, "--model", help="Your own Vensim/XMILE model, run by PySD."),
+    language: str = typer.Option("en", "--lang", help="Language of the dashboard figure: en or zh."),
 ) -> None:
     """Run one scenario and write outputs/<name>/ (timeseries, indicators, manifest, dashboard)."""
     if model_file is not None:
@@ -102,6 +103,7 @@ def run(
         from restrans.sim.engine.engines import check_engine
         from restrans.sim.scenario.scenario import load_scenario
 
+        check_language(language)
         overrides = parse_overrides(set_values)
         loaded = load_scenario(scenario, region=region, overrides=overrides)
         if method is not None or dt is not None:
@@ -111,12 +113,12 @@ def run(
         started = time.perf_counter()
         results = _simulate(loaded, scenario, engine)
         wall_time = time.perf_counter() - started
-        _write_run(directory, loaded, results, wall_time, engine, region, overrides, no_plot)
+        _write_run(directory, loaded, results, wall_time, engine, region, overrides, no_plot, language)
     _print_summary(results, directory, wall_time, output_format)
 
 
 def _write_run(directory: Path, loaded, results, wall_time: float, engine: str, region: Optional[str],
-               overrides: dict[str, float], no_plot: bool) -> None:
+               overrides: dict[str, float], no_plot: bool, language: str = "en") -> None:
     from restrans.sim.engine.engines import engine_provenance
     from restrans.sim.engine.outputs import build_manifest, file_sha256, write_run_outputs
     from restrans.sim.scenario.scenario import scenario_hash
@@ -124,11 +126,12 @@ def _write_run(directory: Path, loaded, results, wall_time: float, engine: str, 
     figures = {}
     if not no_plot:
         from restrans.sim.report.plots import dashboard
+        from restrans.sim.report.translations import short_name
 
-        title = f"{loaded.name} — {loaded.region}"
+        title = f"{loaded.name} — {short_name('region', loaded.region, language)}"
         if overrides:
             title += " — " + ", ".join(f"{key} = {value:g}" for key, value in overrides.items())
-        figures["dashboard.png"] = dashboard(results, title, _targets_of(loaded), loaded.region)
+        figures["dashboard.png"] = dashboard(results, title, _targets_of(loaded), loaded.region, language)
     record = {"name": loaded.name, "files": {str(p): file_sha256(p) for p in loaded.source_files},
               "scenario_hash": scenario_hash(loaded), "resolved": loaded.resolved_dict(),
               "overrides": {"region": region, "set": overrides}}

@@ -75,6 +75,21 @@ def one_line_errors(model_file: Optional[Path] = None):
         fail(f"{where}{error}; nothing was written", 1)
 
 
+def check_language(language: str) -> None:
+    """``--lang``: a bad language is an InputError (one line, exit code 2 under :func:`one_line_errors`);
+    Chinese without the declared CJK font one line and exit code 1, before anything runs."""
+    from restrans.sim.report.translations import LANGUAGES, check_language as check
+
+    check(language)
+    if language != LANGUAGES[0]:  # English figures never need the CJK font: matplotlib stays unimported
+        from restrans.sim.report.fonts import FontMissing, font_settings
+
+        try:
+            font_settings(language)
+        except FontMissing as error:
+            fail(f"{error}; nothing was written", 1)
+
+
 def _raw_value(arguments: Sequence[str], parameter) -> Optional[str]:
     """The text the user gave for ``parameter`` (an option's value or an argument), if it can be found."""
     options = [name for name in getattr(parameter, "opts", ()) if name.startswith("-")]

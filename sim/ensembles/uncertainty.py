@@ -100,52 +100,79 @@ def _probabilities(scenario, frame: pd.DataFrame, targets) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _fan_panel(axis, times, bands: pd.DataFrame, scenarios: list[str], variable: str, colours, language: str) -> None:
+    """One panel of the fan chart: each scenario's bands and median in its colour, titled in ``language``."""
+    from restrans.sim.report.compare_plots import display, year_ticks
+    from restrans.sim.report.translations import label, variable_label
+
+    units = variable_units()
+    scale, unit = display(variable) if variable in units else (1.0, "")
+    for index, scenario in enumerate(scenarios):
+        rows = bands[(bands.scenario == scenario) & (bands.variable == variable)]
+        colour = colours[index % len(colours)]
+        axis.fill_between(rows.time, rows.p25 * scale, rows.p75 * scale, color=colour, alpha=0.18, linewidth=0)
+        for column, style in (("p25", "-"), ("p75", "-"), ("p5", "--"), ("p95", "--")):
+            axis.plot(rows.time, rows[column] * scale, color=colour, linewidth=0.8, linestyle=style)
+        axis.plot(rows.time, rows.p50 * scale, color=colour, linewidth=2.0)
+    axis.set_title(variable_label(variable, language), fontsize=11)
+    axis.set_ylabel(label("unit", unit, language, default=unit) if unit else "")
+    axis.grid(alpha=0.3)
+    year_ticks(axis, np.asarray(times, dtype=float))
+
+
+def _fan_title(regions: list[str] | None, n: int | None, seed: int | None, language: str) -> str:
+    """'Monte Carlo uncertainty bands: <regions>; n = <n> runs per scenario; seed <seed>' in ``language``."""
+    from restrans.sim.report.translations import phrase, short_name, text
+
+    where = ", ".join(dict.fromkeys(short_name("region", region, language) for region in regions)) if regions else ""
+    parts = (where, phrase("report.figure.fan_runs", language, n=f"{n:,}") if n else "",
+             phrase("report.figure.fan_seed", language, seed=seed) if seed is not None else "")
+    stated = text("report.figure.fan_separator", language).join(part for part in parts if part)
+    title = text("report.figure.fan_title", language)
+    return phrase("report.figure.fan_stated", language, title=title, stated=stated) if stated else title
+
+
 def fan_chart(times: np.ndarray, bands: pd.DataFrame, scenarios: list[str], regions: list[str] | None = None,
-              n: int | None = None, seed: int | None = None) -> bytes:
-    """Median, 25-75 % and 5-95 % bands of the key trajectories, one colour per scenario (PNG bytes).
+              n: int | None = None, seed: int | None = None, language: str = "en") -> bytes:
+    """Median, 25-75 % and 5-95 % bands of the key trajectories, one colour per scenario (PNG bytes), in ``language``.
 
     Bands keep their scenario's colour where they overlap: the 25-75 % band is a light fill with solid edges,
     the 5-95 % band dashed edges only, the median a thick line, all in the colour the legend shows. The title
     states the regions, the runs per scenario ``n`` and the ``seed``.
+
+    Raises
+    ------
+    restrans.sim.report.fonts.FontMissing
+        ``language`` is Chinese and the declared CJK font is not installed.
     """
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    from restrans.sim.report.compare_plots import display, year_ticks
+    from restrans.sim.report.fonts import figure_fonts
     from restrans.sim.report.plots import figure_bytes, plt
+    from restrans.sim.report.translations import text
 
-    units = variable_units()
-    figure, axes = plt.subplots(2, 3, figsize=(14, 8), sharex=True)
-    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
-    for axis, variable in zip(axes.flat, FAN_VARIABLES):
-        for index, scenario in enumerate(scenarios):
-            rows = bands[(bands.scenario == scenario) & (bands.variable == variable)]
-            colour, scale = colours[index % len(colours)], display(variable)[0] if variable in units else 1.0
-            axis.fill_between(rows.time, rows.p25 * scale, rows.p75 * scale, color=colour, alpha=0.18, linewidth=0)
-            for column, style in (("p25", "-"), ("p75", "-"), ("p5", "--"), ("p95", "--")):
-                axis.plot(rows.time, rows[column] * scale, color=colour, linewidth=0.8, linestyle=style)
-            axis.plot(rows.time, rows.p50 * scale, color=colour, linewidth=2.0)
-        axis.set_title(variable.replace("_", " "), fontsize=11)
-        axis.set_ylabel(display(variable)[1] if variable in units else "")
-        axis.grid(alpha=0.3)
-        year_ticks(axis, np.asarray(times, dtype=float))
-    for axis in axes[1]:
-        axis.set_xlabel("year")
-    handles = [Line2D([], [], color=colours[index % len(colours)], linewidth=2.0) for index in range(len(scenarios))]
-    handles += [Patch(facecolor="grey", alpha=0.18, edgecolor="grey"), Line2D([], [], color="grey", linestyle="--")]
-    figure.legend(handles, [*scenarios, "25-75 % (filled, solid edges)", "5-95 % (dashed edges)"],
-                  loc="lower center", ncol=min(6, len(handles)), fontsize=9, frameon=False,
-                  title="median (thick line) per scenario")
-    where = ", ".join(dict.fromkeys(regions)) if regions else ""
-    stated = "; ".join(part for part in (where, f"n = {n:,} runs per scenario" if n else "",
-                                         f"seed {seed}" if seed is not None else "") if part)
-    figure.suptitle(f"Monte Carlo uncertainty bands{': ' + stated if stated else ''}", fontsize=13)
-    figure.tight_layout(rect=(0, 0.1, 1, 1))
-    return figure_bytes(figure)
+    with figure_fonts(language):
+        figure, axes = plt.subplots(2, 3, figsize=(14, 8), sharex=True)
+        colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+        for axis, variable in zip(axes.flat, FAN_VARIABLES):
+            _fan_panel(axis, times, bands, scenarios, variable, colours, language)
+        for axis in axes[1]:
+            axis.set_xlabel(text("report.figure.year", language))
+        handles = [Line2D([], [], color=colours[index % len(colours)], linewidth=2.0)
+                   for index in range(len(scenarios))]
+        handles += [Patch(facecolor="grey", alpha=0.18, edgecolor="grey"), Line2D([], [], color="grey", linestyle="--")]
+        figure.legend(handles, [*scenarios, text("report.figure.fan_inner_band", language),
+                                text("report.figure.fan_outer_band", language)],
+                      loc="lower center", ncol=min(6, len(handles)), fontsize=9, frameon=False,
+                      title=text("report.figure.fan_median", language))
+        figure.suptitle(_fan_title(regions, n, seed, language), fontsize=13)
+        figure.tight_layout(rect=(0, 0.1, 1, 1))
+        return figure_bytes(figure)
 
 
 def run_uncertainty(paths: list[Path], n: int, seed: int, out: Path, name: str, targets_path: Path | None,
-                    workers: int = 0, scheduler: str | None = None, progress=None):
+                    workers: int = 0, scheduler: str | None = None, progress=None, language: str = "en"):
     """Run every scenario's Monte Carlo and write the outputs; returns (folder, probabilities frame or None).
 
     Raises
@@ -178,7 +205,8 @@ def run_uncertainty(paths: list[Path], n: int, seed: int, out: Path, name: str, 
                 "bands.csv": band_frame.to_csv(index=False, float_format="%.10g").encode("utf-8")}
     if probability_frame is not None:
         contents["target_probabilities.csv"] = probability_frame.to_csv(index=False).encode("utf-8")
-    contents["fan_charts.png"] = fan_chart(times, band_frame, names, [s.region for s in scenarios], n, seed)
+    contents["fan_charts.png"] = fan_chart(times, band_frame, names, [s.region for s in scenarios], n, seed,
+                                           language)  # labels in ``language``
     files = [*contents, "manifest.json"]
     records = [{"name": s.name, "files": {p: file_sha256(Path(p)) for p in s.source_files},
                 "scenario_hash": scenario_hash(s), "uncertainty": [f.to_dict() for f in fs]}

@@ -17,7 +17,9 @@ from restrans.sim.compare.comparison import Comparison
 from restrans.sim.engine.outputs import (build_manifest, file_sha256, git_commit, package_version, timeseries_frame,
                                         write_folder)
 from restrans.sim.report.report import markdown_summary
+from restrans.sim.report.fonts import figure_fonts
 from restrans.sim.report.report_html import render_html
+from restrans.sim.report.translations import check_language
 from restrans.sim.engine.results import variable_table
 from restrans.sim.scenario.scenario import scenario_hash
 
@@ -25,22 +27,31 @@ REPORT = "report.html"
 SUMMARY = "summary.md"
 
 
-def comparison_figures(comparison: Comparison) -> dict[str, bytes]:
-    """Every figure of the report, by file name."""
+def comparison_figures(comparison: Comparison, language: str = "en") -> dict[str, bytes]:
+    """Every figure of the report, by file name, labelled in ``language``.
+
+    Raises
+    ------
+    restrans.sim.report.fonts.FontMissing
+        ``language`` is Chinese and the declared CJK font is not installed.
+    """
     colours = compare_plots.scenario_colours(comparison.scenarios)
     targets = comparison.targets.targets if comparison.targets else ()
     figures = {}
-    for region in comparison.regions:
-        runs = [(index, spec.label) for index, spec in enumerate(comparison.specs) if spec.region == region]
-        figures[f"trajectories_{region}.png"] = compare_plots.trajectories(comparison.results, runs, region, targets,
-                                                                           colours)
-        figures[f"costs_{region}.png"] = compare_plots.costs_chart(comparison.effectiveness, region, colours)
-        figures[f"effectiveness_{region}.png"] = compare_plots.effectiveness_chart(comparison.effectiveness, region,
-                                                                                   colours)
-    if len(comparison.regions) > 1:
-        figures["matrix.png"] = compare_plots.matrix_chart(comparison.matrix, comparison.regions, comparison.scenarios)
-    if comparison.targets:
-        figures["summary.png"] = compare_plots.summary_chart(comparison, comparison.regions[0], colours)
+    with figure_fonts(language):
+        for region in comparison.regions:
+            runs = [(index, spec.label) for index, spec in enumerate(comparison.specs) if spec.region == region]
+            figures[f"trajectories_{region}.png"] = compare_plots.trajectories(comparison.results, runs, region, targets,
+                                                                               colours, language)
+            figures[f"costs_{region}.png"] = compare_plots.costs_chart(comparison.effectiveness, region, colours,
+                                                                       language=language)
+            figures[f"effectiveness_{region}.png"] = compare_plots.effectiveness_chart(comparison.effectiveness,
+                                                                                       region, colours, language)
+        if len(comparison.regions) > 1:
+            figures["matrix.png"] = compare_plots.matrix_chart(comparison.matrix, comparison.regions,
+                                                               comparison.scenarios, language)
+        if comparison.targets:
+            figures["summary.png"] = compare_plots.summary_chart(comparison, comparison.regions[0], colours, language)
     return figures
 
 
@@ -56,7 +67,7 @@ def _tables(comparison: Comparison) -> dict[str, str]:
     return {name: frame.to_csv(index=False, float_format="%.10g") for name, frame in tables.items()}
 
 
-def _manifest(comparison: Comparison, files: list[str]) -> dict:
+def _manifest(comparison: Comparison, files: list[str], language: str) -> dict:
     records = []
     for spec in comparison.specs:
         record = {"name": spec.label, "region": spec.region, "file": spec.path,
@@ -68,7 +79,7 @@ def _manifest(comparison: Comparison, files: list[str]) -> dict:
                                 "reference_cost_bn_cny": spec.scaling.reference_cost,
                                 "reference": "same scenario with every policy lever at its 2025 value"}
         records.append(record)
-    extra = {"regions": comparison.regions, "baseline": comparison.baseline,
+    extra = {"regions": comparison.regions, "baseline": comparison.baseline, "language": language,
              "overrides": {"set": comparison.overrides}}
     extra["targets"] = {"file": None, "why": comparison.targets_reason}
     if comparison.targets:
@@ -77,16 +88,24 @@ def _manifest(comparison: Comparison, files: list[str]) -> dict:
                           extra)
 
 
-def write_comparison(directory: Path, comparison: Comparison) -> list[Path]:
+def write_comparison(directory: Path, comparison: Comparison, language: str = "en") -> list[Path]:
     """Write every output of a comparison as the whole of ``directory``; returns the paths written.
+
+    The report, the summary and the figures are in ``language`` (:data:`restrans.sim.report.translations.LANGUAGES`);
+    the tables and the manifest are the same in every language.
 
     Raises
     ------
+    restrans.sim.scenario.errors.InputError
+        ``language`` is not one of the languages.
+    restrans.sim.report.fonts.FontMissing
+        Chinese figures without the declared CJK font.
     restrans.sim.engine.output_folder.OutputFault
         Writing failed (disk full, read-only folder, a file in the way); ``directory`` is as it was.
     """
     directory = Path(directory)
-    figures = comparison_figures(comparison)
+    check_language(language)
+    figures = comparison_figures(comparison, language)
     tables = _tables(comparison)
     names = [*tables, *(f"figures/{name}" for name in figures), REPORT, SUMMARY, "manifest.json"]
     provenance = {"restrans": package_version(), "git commit": git_commit(Path(__file__).parent)[:12],
@@ -94,8 +113,8 @@ def write_comparison(directory: Path, comparison: Comparison) -> list[Path]:
                             f"{comparison.specs[0].scenario.solver.dt:g} yr"}
     contents: dict[str, bytes] = {name: text.encode("utf-8") for name, text in tables.items()}
     contents.update({f"figures/{name}": image for name, image in figures.items()})
-    contents[REPORT] = render_html(comparison, figures, names, provenance).encode("utf-8")
-    contents[SUMMARY] = markdown_summary(comparison, names).encode("utf-8")
-    contents["manifest.json"] = (json.dumps(_manifest(comparison, names), indent=2, ensure_ascii=False)
+    contents[REPORT] = render_html(comparison, figures, names, provenance, language).encode("utf-8")
+    contents[SUMMARY] = markdown_summary(comparison, names, language).encode("utf-8")
+    contents["manifest.json"] = (json.dumps(_manifest(comparison, names, language), indent=2, ensure_ascii=False)
                                  + "\n").encode("utf-8")
     return write_folder(directory, contents)

@@ -18,18 +18,14 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
 
 from restrans.sim.engine.results import variable_units  # noqa: E402
+from restrans.sim.report import translations  # noqa: E402
+from restrans.sim.report.translations import phrase, short_name  # noqa: E402
 
-TRAJECTORY_PANELS: tuple[tuple[str, str], ...] = (
-    ("unemployment_rate", "Unemployment rate"),
-    ("successor_share", "Successor industries' share of GDP"),
-    ("population_change", "Population change since 2025"),
-    ("income_per_capita", "Income per resident"),
-    ("public_service_index", "Public-service index (1 = national)"),
-    ("environment_quality", "Environmental quality (1 = pristine)"),
-    ("damaged_land", "Damaged land not restored"),
-    ("untreated_subsidence", "Untreated subsidence"),
-    ("cumulative_policy_cost", "Cumulative policy cost since 2025"),
+TRAJECTORY_PANELS: tuple[str, ...] = (
+    "unemployment_rate", "successor_share", "population_change", "income_per_capita", "public_service_index",
+    "environment_quality", "damaged_land", "untreated_subsidence", "cumulative_policy_cost",
 )
+"""Indicators of the trajectory panels; their titles are ``report.figure.panel.<indicator>``."""
 PERCENT = {"unemployment_rate", "successor_share", "population_change", "green_capacity_share", "recovery_rate",
            "restored_share", "fiscal_self_sufficiency", "laid_off_reemployed_share", "gdp_growth"}
 """Indicators in unit '1' or '1/yr' shown in percent."""
@@ -65,6 +61,10 @@ def scenario_colours(labels: list[str]) -> dict[str, str]:
     return colours
 
 
+def _say(key: str, language: str, **fields) -> str:
+    return phrase(f"report.figure.{key}", language, **fields)
+
+
 def year_ticks(axis, times) -> None:
     """Whole-year ticks every 1, 2 or 5 years from the start, always with the start and the end year (2035)."""
     start, end = float(np.ceil(times[0] - 1e-9)), float(np.floor(times[-1] + 1e-9))
@@ -73,18 +73,25 @@ def year_ticks(axis, times) -> None:
     axis.set_xticks(ticks, [f"{tick:.0f}" for tick in ticks])
 
 
-def target_label(target, region: str) -> str:
+def indicator_name(indicator: str, language: str = "en") -> str:
+    """An indicator in plain words: its trajectory-panel title, else its label in the table of strings."""
+    if indicator in TRAJECTORY_PANELS:
+        return _say(f"panel.{indicator}", language)
+    words = indicator.replace("_", " ").replace("gdp", "GDP")
+    return translations.label("indicator", indicator, language, default=words[:1].upper() + words[1:])
+
+
+def target_label(target, region: str, language: str = "en") -> str:
     """A target in plain words: 'Unemployment rate ≤ 5.5 % in 2035' (indicator, threshold, unit, year)."""
-    names = dict(TRAJECTORY_PANELS)
-    words = target.indicator.replace("_", " ").replace("gdp", "GDP")
-    name = names.get(target.indicator, words[:1].upper() + words[1:])
+    name = indicator_name(target.indicator, language)
     threshold = target.threshold_for(region)
     if threshold is None:
-        return f"{name} ({target.year})"
+        return _say("target_no_threshold", language, name=name, year=target.year)
     scale, unit = display(target.indicator)
     symbol = "≥" if target.direction == "at_least" else "≤"
-    unit_text = "" if unit == "1" else f" {unit}"
-    return f"{name} {symbol} {threshold * scale:.3g}{unit_text} in {target.year}"
+    unit_text = "" if unit == "1" else f" {translations.label('unit', unit, language, default=unit)}"
+    return _say("target_threshold", language, name=name, symbol=symbol, value=f"{threshold * scale:.3g}",
+                unit=unit_text, year=target.year)
 
 
 def _mark_milestones(axis, times) -> None:
@@ -96,7 +103,8 @@ def _mark_milestones(axis, times) -> None:
                           va="bottom", fontsize=7, color="grey")
 
 
-def trajectories(results, runs: list[tuple[int, str]], region: str, targets, colours: dict[str, str]) -> bytes:
+def trajectories(results, runs: list[tuple[int, str]], region: str, targets, colours: dict[str, str],
+                 language: str = "en") -> bytes:
     """3 x 3 panels of the key indicators for the runs of one region, with the region's targets.
 
     Parameters
@@ -106,9 +114,11 @@ def trajectories(results, runs: list[tuple[int, str]], region: str, targets, col
     region : str
     targets : sequence of restrans.sim.compare.targets.Target
     colours : dict of label to colour
+    language : str
+        Language of the titles and labels.
     """
     figure, axes = plt.subplots(3, 3, figsize=(13, 10), sharex=True)
-    for axis, (name, title) in zip(axes.flat, TRAJECTORY_PANELS):
+    for axis, name in zip(axes.flat, TRAJECTORY_PANELS):
         scale, unit = display(name)
         for run, label in runs:
             baseline = run == runs[0][0]
@@ -121,18 +131,17 @@ def trajectories(results, runs: list[tuple[int, str]], region: str, targets, col
                           linestyle="none", zorder=5)
                 axis.axhline(threshold * scale, color=TARGET_COLOUR, linewidth=0.7, linestyle="--", alpha=0.6)
         _mark_milestones(axis, results.times)
-        axis.set_title(title, fontsize=10, pad=12)
-        axis.set_ylabel(unit)
+        axis.set_title(_say(f"panel.{name}", language), fontsize=10, pad=12)
+        axis.set_ylabel(translations.label("unit", unit, language, default=unit))
         axis.grid(alpha=0.3)
     for axis in axes[-1]:
-        axis.set_xlabel("year")
+        axis.set_xlabel(_say("year", language))
     handles = [Line2D([], [], color=colours[label], linestyle="--" if index == 0 else "-",
                       linewidth=2.2 if index == 0 else 1.5) for index, (_, label) in enumerate(runs)]
     handles.append(Line2D([], [], color=TARGET_COLOUR, marker="*", markersize=10, linestyle="--", linewidth=0.7))
-    figure.legend(handles, [label for _, label in runs] + ["target (star at its year)"], loc="lower center",
+    figure.legend(handles, [name for _, name in runs] + [_say("target_marker", language)], loc="lower center",
                   ncol=min(5, len(handles)), fontsize=9, frameon=False)
-    figure.suptitle(f"Key trajectories, {region}: every scenario (baseline dashed); dotted lines mark 2025 and 2035",
-                    fontsize=12)
+    figure.suptitle(_say("trajectories_title", language, region=short_name("region", region, language)), fontsize=12)
     figure.subplots_adjust(left=0.06, right=0.985, top=0.91, bottom=0.12, hspace=0.38, wspace=0.24)
     return figure_bytes(figure, dpi=90)
 
@@ -152,7 +161,7 @@ def cell_text(status: str, year: int | None) -> str:
 
 
 def scorecard_chart(scorecard, region: str, scenarios: list[str], title: str | None = None, axis=None,
-                    labels: dict[str, str] | None = None):
+                    labels: dict[str, str] | None = None, language: str = "en"):
     """Targets x scenarios grid: blue ✓ met (with the first year met), hatched vermillion ✗ missed, grey – n/a.
 
     ``labels`` maps target ids to plain-language names (:func:`target_label`); rows show the ids without it.
@@ -181,25 +190,26 @@ def scorecard_chart(scorecard, region: str, scenarios: list[str], title: str | N
             axis.text(j, i, texts[i][j], ha="center", va="center", fontsize=7.5,
                       color="white" if grid[i, j] < 2 else "black")
     axis.set_xticks(range(len(scenarios)), scenarios, rotation=35, ha="right", fontsize=8)
-    axis.set_yticks(range(len(targets)), [(labels or {}).get(target, target) for target in targets], fontsize=8)
+    axis.set_yticks(range(len(targets)), [(labels or {}).get(target) or short_name("target", target, language)
+                                          for target in targets], fontsize=8)
     axis.set_xticks(np.arange(-0.5, len(scenarios)), minor=True)
     axis.set_yticks(np.arange(-0.5, len(targets)), minor=True)
     axis.grid(which="minor", color="white", linewidth=1.5)
     axis.tick_params(which="minor", length=0)
-    axis.set_title(title or f"Scorecard, {region}: ✓ met in the target year (first year met), "
-                   "✗ missed, hatched ((first year met)), – not applicable", fontsize=10)
+    axis.set_title(title or _say("scorecard_title", language, region=short_name("region", region, language)),
+                   fontsize=10)
     if not own:
         return None
     figure.tight_layout()
     return figure_bytes(figure)
 
 
-def costs_chart(effectiveness, region: str, colours: dict[str, str]) -> bytes:
+def costs_chart(effectiveness, region: str, colours: dict[str, str], language: str = "en") -> bytes:
     """Horizontal stacked bars: cumulative policy cost over the run, central vs local (bn CNY); PNG bytes."""
-    return figure_bytes(costs_figure(effectiveness, region, colours))
+    return figure_bytes(costs_figure(effectiveness, region, colours, language=language))
 
 
-def costs_figure(effectiveness, region: str, colours: dict[str, str], axis=None):
+def costs_figure(effectiveness, region: str, colours: dict[str, str], axis=None, language: str = "en"):
     """The costs chart drawn on ``axis`` (None: a new figure, returned laid out); the legend sits above the
     axes, under the title, outside the bars and their labels."""
     block = effectiveness[effectiveness["region"] == region]
@@ -207,17 +217,17 @@ def costs_figure(effectiveness, region: str, colours: dict[str, str], axis=None)
     if own:
         figure, axis = plt.subplots(figsize=(8, 0.45 * len(block) + 2.4))
     positions = np.arange(len(block))[::-1]
-    axis.barh(positions, block["central_cost_bn_cny"], color="#377eb8", label="central")
+    axis.barh(positions, block["central_cost_bn_cny"], color="#377eb8", label=_say("central", language))
     axis.barh(positions, block["local_cost_bn_cny"], left=block["central_cost_bn_cny"], color="#ff7f00",
-              label="local")
+              label=_say("local", language))
     baseline_total = block["cost_bn_cny"].iloc[0]
-    axis.axvline(baseline_total, color="black", linestyle="--", linewidth=0.9, label="baseline total")
+    axis.axvline(baseline_total, color="black", linestyle="--", linewidth=0.9, label=_say("baseline_total", language))
     for position, total, extra in zip(positions, block["cost_bn_cny"], block["extra_cost_bn_cny"]):
         axis.text(total, position, f"  {total:.1f} ({extra:+.1f})", va="center", fontsize=8)
     axis.set_yticks(positions, block["scenario"], fontsize=8)
-    axis.set_xlabel("bn CNY (2025 prices), cumulative 2025–2035")
+    axis.set_xlabel(_say("cost_axis", language))
     axis.set_xlim(0, block["cost_bn_cny"].max() * 1.45)
-    axis.set_title(f"Policy cost 2025–2035, {region}\n(bar label: total, extra vs baseline)", fontsize=10, pad=20)
+    axis.set_title(_say("costs_title", language, region=short_name("region", region, language)), fontsize=10, pad=20)
     axis.legend(fontsize=8, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, frameon=False,
                 borderaxespad=0.2)  # between the axes and the title (pad): never over a bar or a label
     axis.grid(axis="x", alpha=0.3)
@@ -227,46 +237,46 @@ def costs_figure(effectiveness, region: str, colours: dict[str, str], axis=None)
     return figure
 
 
-EFFECTIVENESS_PANELS: tuple[tuple[str, str, str], ...] = (
-    ("cost_per_job_year_thousand_cny", "Cost per job-year gained", "thousand CNY per job-year"),
-    ("cost_per_km2_restored_million_cny", "Cost per km² restored", "million CNY per km²"),
-    ("cost_per_share_point_bn_cny", "Cost per point of successor share (2035)", "bn CNY per percentage point"),
+EFFECTIVENESS_PANELS: tuple[tuple[str, str], ...] = (
+    ("cost_per_job_year_thousand_cny", "per_job_year"),
+    ("cost_per_km2_restored_million_cny", "per_km2"),
+    ("cost_per_share_point_bn_cny", "per_point"),
 )
+"""Column of cost_effectiveness.csv and the key of its title (``report.figure.<key>``, unit ``<key>_unit``)."""
 
 
-def effectiveness_chart(effectiveness, region: str, colours: dict[str, str]) -> bytes:
+def effectiveness_chart(effectiveness, region: str, colours: dict[str, str], language: str = "en") -> bytes:
     """Three bar charts of extra cost per unit gained (lower is better); n/a where there is no gain."""
     block = effectiveness[effectiveness["region"] == region].iloc[1:]
     figure, axes = plt.subplots(1, 3, figsize=(14, 0.42 * len(block) + 2.2))
     positions = np.arange(len(block))[::-1]
-    for axis, (column, title, unit) in zip(axes, EFFECTIVENESS_PANELS):
+    for axis, (column, key) in zip(axes, EFFECTIVENESS_PANELS):
         values = block[column].to_numpy(dtype=float)
         shown = np.where(np.isfinite(values), values, 0.0)
         axis.barh(positions, shown, color=[colours[label] for label in block["scenario"]])
         for position, value in zip(positions, values):
             axis.text(value if np.isfinite(value) else 0.0, position,
-                      f" {value:,.4g}" if np.isfinite(value) else " n/a (no gain or no extra cost)",
+                      f" {value:,.4g}" if np.isfinite(value) else _say("no_gain", language),
                       va="center", fontsize=7.5)
         axis.set_yticks(positions, block["scenario"] if axis is axes[0] else [""] * len(block), fontsize=8)
         finite = values[np.isfinite(values)]
         axis.set_xlim(0, (finite.max() if finite.size else 1.0) * 1.45)
-        axis.set_xlabel(unit)
-        axis.set_title(title, fontsize=10)
+        axis.set_xlabel(_say(f"{key}_unit", language))
+        axis.set_title(_say(key, language), fontsize=10)
         axis.grid(axis="x", alpha=0.3)
-    figure.suptitle(f"Cost-effectiveness, {region}: extra cost vs baseline per unit gained, 2025–2035 "
-                    "(shorter bar = more per yuan)", fontsize=11)
+    figure.suptitle(_say("effectiveness_title", language, region=short_name("region", region, language)), fontsize=11)
     figure.subplots_adjust(left=0.14, right=0.98, top=0.86, bottom=0.18 if len(block) < 6 else 0.12, wspace=0.12)
     return figure_bytes(figure)
 
 
-def matrix_chart(matrix, regions: list[str], scenarios: list[str]) -> bytes:
+def matrix_chart(matrix, regions: list[str], scenarios: list[str], language: str = "en") -> bytes:
     """Region x scenario grid of the 2035 targets met (share coloured, 'met/judged' and extra cost written)."""
     share = np.full((len(regions), len(scenarios)), np.nan)
     texts = [["" for _ in scenarios] for _ in regions]
     for row in matrix.itertuples(index=False):
         i, j = regions.index(row.region), scenarios.index(row.scenario)
         share[i, j] = row.targets_met / row.targets_judged if row.targets_judged else np.nan
-        texts[i][j] = (f"{row.targets_met}/{row.targets_judged}\n{row.extra_cost_bn_cny:+.1f} bn"
+        texts[i][j] = (f"{row.targets_met}/{row.targets_judged}\n{row.extra_cost_bn_cny:+.1f} {_say('bn', language)}"
                        + (" †" if row.levers_cut else ""))
     figure, axis = plt.subplots(figsize=(1.25 * len(scenarios) + 3, 0.75 * len(regions) + 2.2))
     image = axis.imshow(share * 100.0, cmap="YlGn", vmin=0, vmax=100, aspect="auto")
@@ -274,28 +284,28 @@ def matrix_chart(matrix, regions: list[str], scenarios: list[str]) -> bytes:
         for j in range(len(scenarios)):
             axis.text(j, i, texts[i][j], ha="center", va="center", fontsize=7.5)
     axis.set_xticks(range(len(scenarios)), scenarios, rotation=35, ha="right", fontsize=8)
-    axis.set_yticks(range(len(regions)), regions, fontsize=8)
-    figure.colorbar(image, ax=axis, label="2035 targets met (%)")
-    axis.set_title("Region × mix: 2035 targets met / judged, and extra cost 2025–2035 vs baseline (bn CNY);\n"
-                   "† the mix sets a lever below the preset's 2025 value (a lever the mix sets as a level)", fontsize=10)
+    axis.set_yticks(range(len(regions)), [short_name("region", region, language) for region in regions], fontsize=8)
+    figure.colorbar(image, ax=axis, label=_say("matrix_colour", language))
+    axis.set_title(_say("matrix_title", language), fontsize=10)
     figure.tight_layout()
     return figure_bytes(figure)
 
 
-def summary_chart(comparison, region: str, colours: dict[str, str]) -> bytes:
+def summary_chart(comparison, region: str, colours: dict[str, str], language: str = "en") -> bytes:
     """The report at a glance (used for the README picture): scorecard and costs of one region; PNG bytes."""
-    return figure_bytes(summary_figure(comparison, region, colours))
+    return figure_bytes(summary_figure(comparison, region, colours, language))
 
 
-def summary_figure(comparison, region: str, colours: dict[str, str]):
+def summary_figure(comparison, region: str, colours: dict[str, str], language: str = "en"):
     """The at-a-glance figure, laid out: scorecard (plain-language target names) left, costs right."""
     scenarios = comparison.scenarios
-    labels = {target.identifier: target_label(target, region) for target in comparison.targets.targets}
+    labels = {target.identifier: target_label(target, region, language) for target in comparison.targets.targets}
     figure, (left, right) = plt.subplots(1, 2, figsize=(15, 0.3 * max(len(comparison.targets.targets), 10) + 2.5),
                                          gridspec_kw={"width_ratios": [1.5, 1]})
-    scorecard_chart(comparison.scorecard, region, scenarios, axis=left, labels=labels,
-                    title=f"Scorecard, {region} (✓ met, first year met; ✗ missed, hatched; – n/a)")
-    costs_figure(comparison.effectiveness, region, colours, axis=right)
-    figure.suptitle(f"restrans compare — policy mixes for {region}, 2025–2035", fontsize=13)
+    place = short_name("region", region, language)
+    scorecard_chart(comparison.scorecard, region, scenarios, axis=left, labels=labels, language=language,
+                    title=_say("summary_scorecard_title", language, region=place))
+    costs_figure(comparison.effectiveness, region, colours, axis=right, language=language)
+    figure.suptitle(_say("summary_title", language, region=place), fontsize=13)
     figure.tight_layout(rect=(0, 0, 1, 0.95))
     return figure

@@ -11,8 +11,9 @@ import base64
 import html
 
 from restrans.sim.compare.comparison import Comparison
-from restrans.sim.report.report import (HOW_TO_READ, answer, assumption_rows, cost_rows, indicator_rows, lever_cost_rows,
-                        matrix_rows, scenario_rows, scorecard_cells)
+from restrans.sim.report.report import (answer, assumption_rows, cost_rows, how_to_read, indicator_rows,
+                                        lever_cost_rows, matrix_rows, scenario_rows, scorecard_cells)
+from restrans.sim.report.translations import named, phrase, short_name
 
 CSS = """
 body{font-family:-apple-system,"Segoe UI",Roboto,"Noto Sans","Noto Sans CJK SC","Microsoft YaHei",sans-serif;
@@ -33,6 +34,7 @@ figcaption{font-size:.85em;color:#555}
 details{border:1px solid #ddd;border-radius:4px;padding:.3em .8em;margin:.8em 0}
 summary{font-weight:bold;cursor:pointer;font-size:1.1em}
 footer{margin-top:2em;font-size:.8em;color:#666}
+html:lang(zh) body{font-family:"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei",sans-serif}
 """
 
 
@@ -67,25 +69,40 @@ def table(header: list[str], rows: list[list[str]], text_columns: int = 1) -> st
     return f'<div class="scroll"><table><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div>'
 
 
-def _scenarios(comparison: Comparison, region: str) -> str:
-    rows = [[row["scenario"], row["description"], row["levers"]] for row in scenario_rows(comparison, region)]
-    return table(["scenario", "what it is (seed sections)", "levers changed: baseline → value"], rows, 3)
+def _say(key: str, language: str, **fields) -> str:
+    return phrase(f"report.{key}", language, **fields)
 
 
-def _scorecard(comparison: Comparison, region: str) -> str:
-    rows, scenarios = scorecard_cells(comparison, region)
+def _columns(language: str, *keys: str, **fields) -> list[str]:
+    return [phrase(f"report.column.{key}", language, **fields) for key in keys]
+
+
+def _scenarios(comparison: Comparison, region: str, language: str) -> str:
+    rows = [[row["scenario"], row["description"], row["levers"]]
+            for row in scenario_rows(comparison, region, language)]
+    return table(_columns(language, "scenario", "description", "levers"), rows, 3)
+
+
+def _identifier(target: str, language: str) -> str:
+    """A target's identifier under its plain words: in a language other than English its label first."""
+    name = short_name("target", target, language)
+    return (f"{_text(name)} " if name != target else "") + f"<code>{_text(target)}</code>"
+
+
+def _scorecard(comparison: Comparison, region: str, language: str) -> str:
+    rows, scenarios = scorecard_cells(comparison, region, language)
     css = {"met": "met", "missed": "missed"}
     rendered = []
     for row in rows:
         cells = [(f"{_text(symbol)}<small>{_text(detail)}</small>", css.get(status, "na"))
                  for status, symbol, detail in row["cells"].values()]
-        label = (f'{_text(row["label"])}<br><small><code>{_text(row["target"])}</code></small>', "text")
+        label = (f'{_text(row["label"])}<br><small>{_identifier(row["target"], language)}</small>', "text")
         rendered.append([label, row["threshold"], *cells])
-    return table(["target", "threshold", *scenarios], rendered, 2)
+    return table([*_columns(language, "target", "threshold"), *scenarios], rendered, 2)
 
 
-def _indicators(comparison: Comparison, region: str, year: str) -> str:
-    rows, scenarios = indicator_rows(comparison, region, year)
+def _indicators(comparison: Comparison, region: str, year: str, language: str) -> str:
+    rows, scenarios = indicator_rows(comparison, region, year, language)
     rendered = []
     for row in rows:
         cells = []
@@ -94,95 +111,95 @@ def _indicators(comparison: Comparison, region: str, year: str) -> str:
             small = "" if index == 0 else f"<small>{_text(signed)}</small>"
             cells.append((f"{_text(value)}{small}", ""))
         rendered.append([row["indicator"], row["unit"], *cells])
-    return table(["indicator", "unit", *scenarios], rendered, 2)
+    return table([*_columns(language, "indicator", "unit"), *scenarios], rendered, 2)
 
 
-def _costs(comparison: Comparison, region: str) -> str:
-    rows = cost_rows(comparison, region)
+def _costs(comparison: Comparison, region: str, language: str) -> str:
+    rows = cost_rows(comparison, region, language)
     return table(list(rows[0].keys()), [list(row.values()) for row in rows], 1)
 
 
-def _region(comparison: Comparison, region: str, figures: dict[str, bytes]) -> str:
-    parts = [f"<h3>Scenarios and what they change in {_text(region)}</h3>", _scenarios(comparison, region)]
+def _region(comparison: Comparison, region: str, figures: dict[str, bytes], language: str) -> str:
+    place = named("region", region, language)
+    parts = [f"<h3>{_text(_say('scenarios_heading', language, region=place))}</h3>",
+             _scenarios(comparison, region, language)]
     if comparison.targets:
-        parts += [f"<h3>Scorecard, {_text(region)}</h3>",
-                  "<p>✓ met / ✗ missed / – not applicable, in the target year. Under the symbol: the value in "
-                  "that year (margin to the threshold, + = better than the target) and the first year the target "
-                  "is met.</p>",
-                  _scorecard(comparison, region)]
-    parts += [f"<h3>Trajectories, {_text(region)}</h3>",
-              image(figures[f"trajectories_{region}.png"],
-                    f"Key trajectories of every scenario in {region}, 2025–2035; stars: targets in their year")]
+        parts += [f"<h3>{_text(_say('scorecard_heading', language, region=place))}</h3>",
+                  f"<p>{_text(_say('scorecard_help', language))}</p>", _scorecard(comparison, region, language)]
+    parts += [f"<h3>{_text(_say('trajectories_heading', language, region=place))}</h3>",
+              image(figures[f"trajectories_{region}.png"], _say("trajectories_caption", language, region=place))]
     for year in ("2035", "2030"):
-        parts += [f"<h3>Indicators in {year}, {_text(region)}</h3>",
-                  "<p>Value (fractions in %); under it the difference from the baseline. 2025 values and "
-                  "all differences are in comparison.csv.</p>", _indicators(comparison, region, year)]
-    parts += [f"<h3>Costs and cost-effectiveness, {_text(region)}</h3>", _costs(comparison, region),
-              image(figures[f"costs_{region}.png"], f"Cumulative policy cost 2025–2035, central vs local, {region}"),
-              image(figures[f"effectiveness_{region}.png"], f"Cost-effectiveness vs baseline, {region}")]
+        parts += [f"<h3>{_text(_say('indicators_heading', language, year=year, region=place))}</h3>",
+                  f"<p>{_text(_say('indicators_help', language))}</p>", _indicators(comparison, region, year, language)]
+    parts += [f"<h3>{_text(_say('costs_heading', language, region=place))}</h3>", _costs(comparison, region, language),
+              image(figures[f"costs_{region}.png"], _say("costs_caption", language, region=place)),
+              image(figures[f"effectiveness_{region}.png"], _say("effectiveness_caption", language, region=place))]
     return "\n".join(parts)
 
 
-def _assumptions(comparison: Comparison, region: str) -> str:
+def _assumptions(comparison: Comparison, region: str, language: str) -> str:
     rows = [[row["parameter"], row["value"], row["unit"], row["meaning"], row["source"]]
-            for row in assumption_rows(comparison, region)]
-    levers = lever_cost_rows(comparison)
+            for row in assumption_rows(comparison, region, language)]
+    levers = lever_cost_rows(comparison, language)
+    place = named("region", region, language)
     return "\n".join([
-        f"<p>Parameter values in {_text(region)}. Most are judgement values (ASSUMPTION): they decide how much a "
-        "yuan of subsidy, park or retraining buys, and what restoration costs.</p>",
-        table(["parameter", f"value ({region})", "unit", "meaning", "source"], rows, 1),
-        "<p>Fiscal cost of the levers the scenarios change (cost per unit of the lever, central share):</p>",
+        f"<p>{_text(_say('assumptions_help', language, region=place))}</p>",
+        table(_columns(language, "parameter", "value_in", "unit", "meaning", "source", region=region), rows, 1),
+        f"<p>{_text(_say('lever_costs_help', language))}</p>",
         table(list(levers[0].keys()), [list(row.values()) for row in levers], 1) if levers else ""])
 
 
-def _budget(comparison: Comparison) -> str:
+def _budget(comparison: Comparison, language: str) -> str:
     scaled = [spec for spec in comparison.specs if spec.scaling is not None]
     if not scaled:
         return ""
-    rows = [[spec.label, spec.region, f"{spec.scaling.budget:g}", f"{spec.scaling.factor:.6g}",
-             f"{spec.scaling.extra_cost:.9g}", f"{spec.scaling.reference_cost:.6g}"] for spec in scaled]
+    rows = [[spec.label, named("region", spec.region, language), f"{spec.scaling.budget:g}",
+             f"{spec.scaling.factor:.6g}", f"{spec.scaling.extra_cost:.9g}", f"{spec.scaling.reference_cost:.6g}"]
+            for spec in scaled]
     return "\n".join([
-        "<h2>Equal-budget scaling</h2>",
-        "<p>Each mix's lever changes relative to policy as of 2025 were multiplied by one factor (clipped to the "
-        "lever bounds) so that its cumulative 2025–2035 policy cost above that reference equals the budget.</p>",
-        table(["run", "region", "budget (bn CNY)", "factor", "extra cost reached (bn CNY)",
-               "reference cost (bn CNY)"], rows, 2)])
+        f"<h2>{_text(_say('budget_heading', language))}</h2>", f"<p>{_text(_say('budget_help', language))}</p>",
+        table(_columns(language, "run", "region", "budget", "factor", "extra_cost_reached", "reference_cost"), rows, 2)])
 
 
-def render_html(comparison: Comparison, figures: dict[str, bytes], files: list[str], provenance: dict) -> str:
-    """The whole report page."""
+def _matrix(comparison: Comparison, figures: dict[str, bytes], language: str) -> str:
+    if len(comparison.regions) < 2:
+        return ""
+    rows, scenarios = matrix_rows(comparison, language)
+    return "\n".join([f"<h2>{_text(_say('matrix_heading', language))}</h2>",
+                      f"<p>{_text(_say('matrix_help', language))}</p>",
+                      table([*_columns(language, "region"), *scenarios],
+                            [[row["region"], *row["cells"].values()] for row in rows]),
+                      image(figures["matrix.png"], _say("matrix_caption", language))])
+
+
+def render_html(comparison: Comparison, figures: dict[str, bytes], files: list[str], provenance: dict,
+                language: str = "en") -> str:
+    """The whole report page in ``language`` (``en`` or ``zh``)."""
     regions = comparison.regions
-    answers = "".join(f"<p>{_bold(answer(comparison, region))}</p>" for region in regions)
-    sections = []
-    for index, region in enumerate(regions):
-        sections.append(f'<details{" open" if index == 0 else ""}><summary>{_text(region)}</summary>'
-                        f"{_region(comparison, region, figures)}</details>")
-    matrix = ""
-    if len(regions) > 1:
-        rows, scenarios = matrix_rows(comparison)
-        matrix = "\n".join(["<h2>Region × mix matrix</h2>",
-                            "<p>2035 targets met / judged, and the extra cost 2025–2035 vs the region's baseline. "
-                            "† the mix sets a lever below this preset's 2025 value (see the notes at the top).</p>",
-                            table(["region", *scenarios], [[row["region"], *row["cells"].values()] for row in rows]),
-                            image(figures["matrix.png"], "Region × mix: share of 2035 targets met")])
+    places = ", ".join(named("region", region, language) for region in regions)
+    answers = "".join(f"<p>{_bold(answer(comparison, region, language))}</p>" for region in regions)
+    sections = [f'<details{" open" if index == 0 else ""}><summary>{_text(named("region", region, language))}'
+                f"</summary>{_region(comparison, region, figures, language)}</details>"
+                for index, region in enumerate(regions)]
     notes = "".join(f'<p class="note">{_text(note)}</p>' for note in comparison.notes)
-    targets = (f"<p>Targets: {_text(comparison.targets.description)}</p>" if comparison.targets else
-               "<p>No targets file was found, so there is no scorecard.</p>")
+    targets = (f"<p>{_text(_say('targets_line', language, description=comparison.targets.description))}</p>"
+               if comparison.targets else f"<p>{_text(_say('no_targets', language))}</p>")
+    intro = _say("intro", language, scenarios=len(comparison.scenarios), regions=len(regions),
+                 runs=len(comparison.specs), baseline=comparison.baseline)
+    summary = (image(figures["summary.png"], _say("at_a_glance", language, region=named("region", regions[0], language)))
+               if "summary.png" in figures else "")
     body = "\n".join([
-        f"<h1>restrans — policy mixes compared: {_text(', '.join(regions))}</h1>",
-        f"<p>{len(comparison.scenarios)} scenarios × {len(regions)} region(s), 2025–2035, one batch of "
-        f"{len(comparison.specs)} runs. Baseline: <strong>{_text(comparison.baseline)}</strong>.</p>",
-        f'<div class="answer"><strong>The answer</strong>{answers}</div>',
-        image(figures["summary.png"], f"At a glance: scorecard and policy cost, {regions[0]}")
-        if "summary.png" in figures else "",
-        "<h2>How to read this report</h2><ul>" + "".join(f"<li>{_text(item)}</li>" for item in HOW_TO_READ) + "</ul>",
-        targets, notes, "<h2>Results by region</h2>", *sections, matrix, _budget(comparison),
-        f"<h2>Assumptions that matter most</h2>{_assumptions(comparison, regions[0])}",
-        "<h2>Files in this folder</h2><ul>" + "".join(f'<li><a href="{_text(name)}"><code>{_text(name)}</code></a></li>'
-                                                     for name in files)
-        + "</ul>",
+        f"<h1>{_text(_say('title', language, regions=places))}</h1>", f"<p>{_bold(intro)}</p>",
+        f'<div class="answer"><strong>{_text(_say("the_answer", language))}</strong>{answers}</div>', summary,
+        f"<h2>{_text(_say('how_to_read_heading', language))}</h2><ul>"
+        + "".join(f"<li>{_text(item)}</li>" for item in how_to_read(language)) + "</ul>",
+        targets, notes, f"<h2>{_text(_say('results_by_region', language))}</h2>", *sections,
+        _matrix(comparison, figures, language), _budget(comparison, language),
+        f"<h2>{_text(_say('assumptions_heading', language))}</h2>{_assumptions(comparison, regions[0], language)}",
+        f"<h2>{_text(_say('files_heading', language))}</h2><ul>"
+        + "".join(f'<li><a href="{_text(name)}"><code>{_text(name)}</code></a></li>' for name in files) + "</ul>",
         "<footer>" + " · ".join(f"{_text(key)}: {_text(value)}" for key, value in provenance.items()) + "</footer>"])
-    return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+    return (f'<!DOCTYPE html>\n<html lang="{"zh-Hans" if language == "zh" else "en"}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>restrans compare — {_text(', '.join(regions))}</title><style>{CSS}</style></head>"
+            f"<title>{_text(_say('html_title', language, regions=', '.join(regions)))}</title><style>{CSS}</style></head>"
             f"<body>\n{body}\n</body></html>\n")
