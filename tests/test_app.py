@@ -197,7 +197,7 @@ def test_key_trajectories_tolerate_a_variable_the_model_does_not_have_and_show_i
 def test_a_moved_slider_changes_the_run_and_the_baseline_stays(catalog):
     settings = Settings(region="coal_declining")
     before = catalog.summary(settings, "current")
-    after = catalog.summary(settings.with_lever("retraining_capacity", 8.0), "current")
+    after = catalog.summary(settings.with_lever("transfer_payment", 5.0), "current")
     assert after.trajectories["unemployment_rate"][-1] < before.trajectories["unemployment_rate"][-1]
     np.testing.assert_array_equal(catalog.baseline("coal_declining").trajectories["unemployment_rate"],
                                   before.trajectories["unemployment_rate"])  # nothing moved: the baseline
@@ -292,9 +292,10 @@ def test_the_diagram_shows_which_way_each_node_moved_against_the_baseline(catalo
 
     baseline = catalog.baseline("coal_declining")
     assert {direction for direction, _ in diagram_changes(baseline, baseline, "en").values()} == {"same"}
-    moved = catalog.summary(Settings(region="coal_declining").with_lever("retraining_capacity", 8.0), "current")
+    settings = Settings(region="coal_declining").with_lever("retraining_capacity", 8.0).with_lever("transfer_payment", 5.0)
+    moved = catalog.summary(settings, "current")
     changes = diagram_changes(moved, baseline, "zh")
     assert changes["unemployment"][0] == "down" and changes["laid_off"][0] == "down"
-    assert changes["reserves"][0] == "same"  # retraining does not touch the reserves
+    assert changes["reserves"][0] == "same"  # retraining and transfers do not touch the reserves
     svg = loop_diagram("en", None, changes)
     assert svg.count('class="change down"') == sum(direction == "down" for direction, _ in changes.values())

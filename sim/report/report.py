@@ -25,7 +25,7 @@ KEY_ASSUMPTIONS: tuple[str, ...] = (
     "retraining_enrolment_time", "migration_service_sensitivity", "opening_attraction_effect",
     "business_environment_elasticity", "reference_exploration_spending", "restoration_cost",
     "subsidence_governance_cost", "unemployment_benefit", "public_service_reference", "debt_limit_ratio",
-    "equalisation_coefficient", "frictional_unemployment_rate", "laid_off_service_match")
+    "frictional_unemployment_rate", "laid_off_service_match")
 """Parameters, most of them ASSUMPTION, that decide what the mixes achieve and cost (shown in the report)."""
 
 COST_COLUMNS: tuple[str, ...] = (
