@@ -105,14 +105,14 @@ def test_a_slider_moves_the_plot_and_the_scorecard_and_the_baseline_stays(page, 
     ghost = plotted(page, "unemployment_rate", "baseline")
     before = plotted(page, "unemployment_rate")[0]
     score_before = scorecard_value(page, "unemployment_2035")
-    move_slider(page, "retraining_capacity", 8.0)
+    move_slider(page, "transfer_payment", 5.0)
     after = plotted(page, "unemployment_rate")[0]
-    assert after[-1] < before[-1]  # more retraining, less unemployment in 2035
+    assert after[-1] < before[-1]  # larger transfers (paying local services and households): less unemployment
     assert scorecard_value(page, "unemployment_2035") < score_before
     assert plotted(page, "unemployment_rate", "baseline") == ghost  # the ghost line does not move
-    move_slider(page, "retraining_capacity", 1.0)
+    move_slider(page, "transfer_payment", 1.0)
     assert plotted(page, "unemployment_rate", "baseline") == ghost
-    assert page.input_value("#lever-retraining_capacity") == "1"
+    assert page.input_value("#lever-transfer_payment") == "1"
     assert page.locator(".lever.moved").count() == 1 and page.locator(".lever.scheduled").count() == 0
 
 

@@ -34,9 +34,11 @@ def describe_table(topic: str, language: str = "en") -> pd.DataFrame:
 
 def _declarations(topic: str) -> pd.DataFrame:
     if topic == "params":
-        rows = [(p.name, p.sector, f"{p.default:g}", p.unit, _bounds(p.lower, p.upper), p.doc, p.source)
+        rows = [(p.name, p.sector, f"{p.default:g}", p.unit, _bounds(p.lower, p.upper),
+                 _bounds(p.plausible_lower, p.plausible_upper), p.doc, p.source, p.plausible_source)
                 for p in PARAMETERS]
-        return pd.DataFrame(rows, columns=["parameter", "sector", "default", "unit", "bounds", "doc", "source"])
+        return pd.DataFrame(rows, columns=["parameter", "sector", "default", "unit", "bounds", "plausible range",
+                                           "doc", "source", "plausible range source"])
     if topic == "stocks":
         rows = [(s.name, s.sector, f"{s.initial:g}", s.unit, _bounds(s.lower, s.upper), s.doc, s.source)
                 for s in STOCKS]
