@@ -52,9 +52,45 @@ def test_same_seed_same_draws_and_the_draws_respect_bounds(ensemble, tmp_path):
     assert first.birth_rate.between(0.004, 0.009).all() and first.mining_productivity_growth.between(0, 0.08).all()
 
 
-def test_a_scenario_without_uncertainty_is_bad_input(tmp_path):
-    with pytest.raises(InputError, match="uncertainty"):
-        run_uncertainty([SCENARIOS / "baseline.yaml"], 10, 1, tmp_path, "x", None)
+def test_a_scenario_without_uncertainty_samples_the_plausible_ranges(tmp_path):
+    """No uncertainty: block is no longer bad input: the default samples every parameter's plausible range."""
+    import json
+
+    from restrans.model.parameters import PARAMETERS
+
     result = CliRunner().invoke(app, ["uncertainty", str(SCENARIOS / "baseline.yaml"), "--n", "10", "--seed", "1",
                                       "--out", str(tmp_path / "cli")])
-    assert result.exit_code == 2 and "uncertainty" in result.output and not (tmp_path / "cli").exists()
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((tmp_path / "cli" / "uncertainty" / "manifest.json").read_text(encoding="utf-8"))
+    recorded = json.dumps(manifest)
+    assert all(f'"{p.name}"' in recorded for p in PARAMETERS if p.sampled)
+
+
+def test_without_an_uncertainty_block_every_plausible_range_is_sampled_and_each_run_is_recalibrated():
+    """The default: every sampled parameter over its plausible range (around the preset's own value), and the
+    reference values recalibrated per run, so the 2025 state is a rest point of each run's own parameters."""
+    import numpy as np
+
+    from restrans.model.parameters import PARAMETERS
+    from restrans.model.system import auxiliaries
+    from restrans.sim.ensembles.sweep_runs import RunPlan, build_chunk
+    from restrans.sim.ensembles.uncertainty import plausible_factors
+    from restrans.sim.scenario.scenario import load_scenario
+    from tests.conftest import ROOT
+
+    scenario = load_scenario(ROOT / "scenarios" / "baseline.yaml", region="coal_growing")
+    factors = plausible_factors(scenario)
+    assert [factor.key for factor in factors] == [p.name for p in PARAMETERS if p.sampled]
+    cost = next(factor for factor in factors if factor.key == "unit_extraction_cost")
+    assert (cost.lower, cost.upper) == (240.0, 360.0)  # the preset's 300 CNY/t, +-20 % as the default's 400-600
+    rng = np.random.default_rng(3)
+    values = np.column_stack([factor.transform(rng.random(40)) for factor in factors])
+    state, parameters, schedules, failures = build_chunk(RunPlan(scenario, factors, "numpy", calibrate=True), values)
+    assert not failures
+    flows = auxiliaries(state, parameters, schedules.evaluate(2025.0))
+    # every run's local-sector and successor jobs needed in 2025 equal its 2025 employment (1e-6 relative)
+    from restrans.model.stocks import StockIndex
+
+    np.testing.assert_allclose(flows["desired_service_employment"], state[StockIndex.service_employment], rtol=1e-6)
+    np.testing.assert_allclose(flows["desired_successor_employment"], state[StockIndex.successor_employment],
+                               rtol=1e-6)

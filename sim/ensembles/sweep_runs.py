@@ -49,6 +49,9 @@ class RunPlan:
     targets : tuple of restrans.sim.compare.targets.Target
     trajectories : tuple of str
         Variables to return at every output time (empty: outcomes only).
+    calibrate : bool
+        Recalibrate the reference parameters to each run's 2025 state after the factors are set
+        (:func:`restrans.sim.engine.calibration.calibrated_batch`), as the presets are calibrated.
     """
 
     base: object
@@ -56,6 +59,7 @@ class RunPlan:
     backend: str
     targets: tuple = ()
     trajectories: tuple = ()
+    calibrate: bool = False
 
 
 @dataclass(frozen=True)
@@ -155,6 +159,11 @@ def build_chunk(plan: RunPlan, values: np.ndarray):
         if not valid.all():  # the failed runs keep a valid placeholder; they are not results
             times[:, ~valid], points[:, ~valid] = times[:, valid][:, :1] if valid.any() else 0.0, 0.0
         schedules = replace_lever(schedules, LeverIndex[lever], times, points)
+    if plan.calibrate:
+        from restrans.sim.engine.calibration import calibrated_batch
+
+        with np.errstate(all="ignore"):  # a run whose draw cannot be calibrated fails later with its reason
+            parameters = calibrated_batch(state, parameters, schedules.evaluate(float(plan.base.time.start)))
     return state, parameters, schedules, failures
 
 

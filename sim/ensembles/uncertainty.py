@@ -33,11 +33,33 @@ FAN_VARIABLES: tuple[str, ...] = KEY_TRAJECTORIES[:6]
 CHUNK = 10_000
 
 
+def plausible_factors(scenario) -> tuple[Factor, ...]:
+    """The default uncertainty: every sampled parameter uniform over its plausible range.
+
+    A parameter the region preset or the scenario sets keeps the range relative to its default, around its
+    own value, within the validity bounds (the same rule as the plausibility-envelope test).
+    """
+    from restrans.model.parameters import PARAMETERS
+    from restrans.sim.engine.simulate import build_batch
+
+    values = build_batch([scenario]).parameters[:, 0]
+    factors = []
+    for parameter, value in zip(PARAMETERS, values):
+        if not parameter.sampled:
+            continue
+        low, high = parameter.plausible_lower, parameter.plausible_upper
+        if value != parameter.default and parameter.default != 0.0:
+            low, high = value * low / parameter.default, value * high / parameter.default
+        low, high = max(min(low, high), parameter.lower), min(max(low, high), parameter.upper)
+        factors.append(Factor(parameter.name, Target("parameter", parameter.name), float(low), float(high), "range"))
+    return tuple(factors)
+
+
 def uncertainty_factors(scenario, display: str) -> tuple[Factor, ...]:
-    """One factor per uncertain parameter, truncated to its effective bounds."""
+    """One factor per uncertain parameter, truncated to its effective bounds; without an ``uncertainty:`` block,
+    every parameter's plausible range (:func:`plausible_factors`)."""
     if not scenario.uncertainty:
-        raise InputError(display, "uncertainty", "(none)", "an uncertainty: block with at least one parameter "
-                         "(normal, lognormal, uniform or triangular) for restrans uncertainty")
+        return plausible_factors(scenario)
     factors = []
     for name, distribution in scenario.uncertainty.items():
         lower, upper = scenario.uncertainty_bounds(name)
@@ -51,7 +73,8 @@ def _run_scenario(scenario, factors, n, seed, targets, workers, scheduler, progr
     """Outcomes frame and trajectories (name -> (n, n_times)) of one scenario's Monte Carlo runs."""
     unit = unit_design("montecarlo", n, len(factors), seed)
     values = np.column_stack([factor.transform(unit[:, index]) for index, factor in enumerate(factors)])
-    plan = RunPlan(scenario, factors, resolve_backend("auto", scenario.solver.method), targets, FAN_VARIABLES)
+    plan = RunPlan(scenario, factors, resolve_backend("auto", scenario.solver.method), targets, FAN_VARIABLES,
+                   calibrate=not scenario.uncertainty)
     results = []
     with make_executor(workers, scheduler) as executor:
         tasks = (ChunkTask(plan, index, first, values[first:first + CHUNK], executor.threads_per_task)
