@@ -113,21 +113,25 @@ def budget_and_indicators():
 
 
 def random_parameter_envelope(n_runs=400, seed=20261201):
-    """Shares of runs (parameters uniform in their validity bounds, then in their plausible ranges) that fail,
-    end above 20 % unemployment or lose half the population by 2035 (coal_declining, run one by one)."""
-    from restrans.model.stocks import StockIndex
+    """Shares of runs (parameters uniform in their validity bounds, then in their plausible ranges around the
+    preset's values, recalibrated per run) that fail, end above 20 % unemployment or lose half the population by
+    2035 (coal_declining, run one by one)."""
+    from restrans.sim.engine.calibration import calibrated_batch
     from restrans.sim.engine.simulate import build_batch, simulate_batch
     from restrans.sim.engine.solver import SolverError
 
     scenario = load_scenario(SCENARIOS / "baseline.yaml", region="coal_declining")
     batch = build_batch([scenario])
+    plausible = [p.plausible_range_at(float(value)) for p, value in zip(PARAMETERS, batch.parameters[:, 0])]
     for label, low, high in (("validity bounds", [p.lower for p in PARAMETERS], [p.upper for p in PARAMETERS]),
-                             ("plausible ranges", [p.plausible_lower for p in PARAMETERS],
-                              [p.plausible_upper for p in PARAMETERS])):
+                             ("plausible ranges", [low for low, _ in plausible], [high for _, high in plausible])):
         rng = np.random.default_rng(seed)
         draws = rng.uniform(np.array(low)[:, None], np.array(high)[:, None], (len(PARAMETERS), n_runs))
         sampled = np.array([p.sampled for p in PARAMETERS])
         draws[~sampled] = batch.parameters[~sampled]
+        if label == "plausible ranges":  # as uncertainty sampling does: each run recalibrated to its 2025 state
+            state = np.repeat(batch.initial_state, n_runs, axis=1)
+            draws = calibrated_batch(state, draws, np.repeat(batch.schedules.evaluate(2025.0), n_runs, axis=1))
         failed = high_unemployment = emptied = 0
         for run in range(n_runs):
             one = type(batch)(**{**batch.__dict__, "parameters": draws[:, run:run + 1]})

@@ -76,10 +76,6 @@ def annual_growth(times, series):
     return growth
 
 
-def since_start(values):
-    """A "change since the start" indicator: its values (the name marks it, see :data:`CHANGE_INDICATORS`)."""
-    return values
-
 
 def compute_indicators(times, variables):
     """All :data:`INDICATORS` as arrays of shape (n_times, n_runs).
@@ -96,7 +92,7 @@ def compute_indicators(times, variables):
     return {
         "reserve_life": reserve_life(v["recovery_rate"], v["proven_reserves"], v["extraction"]),
         "recovery_rate": v["recovery_rate"],
-        "recovery_rate_gain": since_start(v["recovery_rate"] - v["recovery_rate"][:1]),
+        "recovery_rate_gain": v["recovery_rate"] - v["recovery_rate"][:1],
         "green_capacity_share": v["green_share"],
         "extraction": v["extraction"],
         "gdp": v["gdp"],
@@ -107,14 +103,14 @@ def compute_indicators(times, variables):
         "debt_ratio": v["debt_ratio"],
         "cumulative_spending_cut": v["cumulative_spending_cut"],
         "unemployment_rate": v["unemployment_rate"],
-        "laid_off_reemployed_share": since_start(v["cumulative_reemployed_miners"] / np.maximum(laid_off_total, 1e-9)),
-        "population_change": since_start(v["population"] / v["population"][:1] - 1.0),
+        "laid_off_reemployed_share": v["cumulative_reemployed_miners"] / np.maximum(laid_off_total, 1e-9),
+        "population_change": v["population"] / v["population"][:1] - 1.0,
         "dependency_ratio": v["dependency_ratio"],
         "income_per_capita": v["income_per_capita"],
         "public_service_index": v["public_service_index"],
         "untreated_subsidence": v["subsidence_area"],
         "damaged_land": v["damaged_land"],
-        "restored_share": since_start(treated / np.maximum(treated + v["subsidence_area"] + v["damaged_land"], 1e-9)),
+        "restored_share": treated / np.maximum(treated + v["subsidence_area"] + v["damaged_land"], 1e-9),
         "environment_quality": v["environment_quality"],
         "cumulative_policy_cost": v["cumulative_central_cost"] + v["cumulative_local_cost"],
         "cumulative_planned_cost": v["cumulative_planned_cost"],

@@ -55,6 +55,17 @@ class Parameter:
     plausible_source: str = ""
     sampled: bool = True
 
+    def plausible_range_at(self, value: float) -> tuple[float, float]:
+        """The plausible range around ``value`` (a preset's or scenario's own value of this parameter).
+
+        At the default it is the declared range; elsewhere the same range relative to the default
+        (a preset's 300 CNY/t mines get 240-360 where the default 500 has 400-600), within the validity bounds.
+        """
+        low, high = self.plausible_lower, self.plausible_upper
+        if value != self.default and self.default != 0.0:
+            low, high = value * low / self.default, value * high / self.default
+        return max(min(low, high), self.lower), min(max(low, high), self.upper)
+
 
 @dataclass(frozen=True)
 class Stock:

@@ -128,6 +128,7 @@ HELPERS: dict[str, tuple[str, str]] = {
     "governance_match": (_MONEY, "Local match of central subsidence investment, as scheduled."),
     "public_rd": (_MONEY, "Public R&D spending, as scheduled."),
     "available": (_MONEY, "Money for services and programmes: own revenue, transfers and borrowing room after interest and social security."),
+    "local_spending": (_MONEY, "Spending from own funds: services, local social security, interest, local programmes."),
     "surplus": (_MONEY, "Own revenue and general transfers left after all planned local spending (0 if none)."),
     "repayment": (_MONEY, "Debt repaid out of a surplus: at most the debt over the adjustment time."),
     "earmarked": (_MONEY, "Central money earmarked for levers and programmes (in and out of the budget)."),

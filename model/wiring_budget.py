@@ -12,6 +12,10 @@ from restrans.model import fiscal
 from restrans.model.constants import COSTED_LEVERS
 
 
+LOCALLY_COSTED: frozenset[str] = frozenset(lever.name for lever in COSTED_LEVERS if lever.central_share < 1.0)
+"""Levers whose cost the local budget pays in part, so the borrowing limit can cut them."""
+
+
 class Funded:
     """Lever values after the borrowing limit: the central share is paid in full, the local share in part.
 
@@ -19,15 +23,14 @@ class Funded:
     for every lever with a local fiscal cost; other levers read unchanged.
     """
 
-    __slots__ = ("_levers", "_constants", "_share", "_costed")
+    __slots__ = ("_levers", "_constants", "_share")
 
     def __init__(self, levers, constants, share):
         self._levers, self._constants, self._share = levers, constants, share
-        self._costed = {lever.name for lever in COSTED_LEVERS if lever.central_share < 1.0}
 
     def __getattr__(self, name):
         value = getattr(self._levers, name)
-        if name not in self._costed:
+        if name not in LOCALLY_COSTED:
             return value
         central = getattr(self._constants, f"{name}_central_share")
         return value * (central + (1.0 - central) * self._share)
@@ -84,11 +87,11 @@ def budget(s, p, lv, k, out):
     programmes_funded = fiscal.funded(planned_local_programmes, available - services_funded)
     funded_share = programmes_funded / np.maximum(planned_local_programmes, 1e-12)
     earmarked = central_lever_cost + shared_costs * k.shared_cost_central_share
-    surplus = np.maximum(own + general - services_funded - social_security_local - interest - programmes_funded, 0.0)
+    local_spending = services_funded + social_security_local + interest + programmes_funded
+    surplus = np.maximum(own + general - local_spending, 0.0)
     repayment = np.minimum(surplus, s.local_debt / p.debt_adjustment_time)
     revenue = own + general + earmarked
-    spending = (services_funded + social_security_local + interest + programmes_funded + earmarked
-                + surplus - repayment)
+    spending = local_spending + earmarked + surplus - repayment
     out.update(
         own_revenue=own, standard_spending=standard_spending, general_transfers=general,
         local_social_security=social_security_local, interest=interest, debt_limit=debt_limit,
@@ -96,8 +99,7 @@ def budget(s, p, lv, k, out):
         local_programmes_funded=programmes_funded, funded_share=funded_share,
         surplus_investment=surplus - repayment,
         public_revenue=revenue, public_spending=spending,
-        deficit=services_funded + social_security_local + interest + programmes_funded + surplus - repayment
-        - own - general,
+        deficit=local_spending + surplus - repayment - own - general,  # earmarked money cancels: left out
         spending_cut=standard_spending - services_funded + planned_local_programmes - programmes_funded,
         debt_ratio=s.local_debt / np.maximum(own + general, 1e-9),
         fiscal_self_sufficiency=own / spending,

@@ -159,11 +159,7 @@ def test_plausible_parameters_keep_the_region_plausible(region):
     state, parameters, levers = _preset(region, ENVELOPE_RUNS)
     for index, parameter in enumerate(PARAMETERS):
         if parameter.sampled:
-            low, high = parameter.plausible_lower, parameter.plausible_upper
-            value = parameters[index, 0]
-            if value != parameter.default and parameter.default != 0.0:
-                low, high = value * low / parameter.default, value * high / parameter.default
-            low, high = max(min(low, high), parameter.lower), min(max(low, high), parameter.upper)
+            low, high = parameter.plausible_range_at(float(parameters[index, 0]))
             parameters[index] = rng.uniform(low, high, ENVELOPE_RUNS)
     parameters = calibrated_batch(state, parameters, levers)  # each run starts from its own consistent 2025 state
     times, trajectory = run_arrays(state, parameters, levers, saveper=1.0)

@@ -37,7 +37,7 @@ def plausible_factors(scenario) -> tuple[Factor, ...]:
     """The default uncertainty: every sampled parameter uniform over its plausible range.
 
     A parameter the region preset or the scenario sets keeps the range relative to its default, around its
-    own value, within the validity bounds (the same rule as the plausibility-envelope test).
+    own value (:meth:`restrans.model.metadata.Parameter.plausible_range_at`).
     """
     from restrans.model.parameters import PARAMETERS
     from restrans.sim.engine.simulate import build_batch
@@ -47,10 +47,7 @@ def plausible_factors(scenario) -> tuple[Factor, ...]:
     for parameter, value in zip(PARAMETERS, values):
         if not parameter.sampled:
             continue
-        low, high = parameter.plausible_lower, parameter.plausible_upper
-        if value != parameter.default and parameter.default != 0.0:
-            low, high = value * low / parameter.default, value * high / parameter.default
-        low, high = max(min(low, high), parameter.lower), min(max(low, high), parameter.upper)
+        low, high = parameter.plausible_range_at(float(value))
         factors.append(Factor(parameter.name, Target("parameter", parameter.name), float(low), float(high), "range"))
     return tuple(factors)
 
