@@ -113,6 +113,14 @@ LEVERS: tuple[Lever, ...] = (
     Lever("resource_demand_index", "1", 1.0, 0.0, 3.0,
           "Exogenous driver: national demand for the region's resource relative to 2025 (carbon-peaking paths).",
           _A + "1 = 2025 demand; scenarios/carbon_peaking.yaml sets a declining path", ("十五",), kind="driver"),
+    Lever("national_income_growth", "1/yr", 0.04, -0.1, 0.2,
+          "Exogenous driver: real growth of national per-capita disposable income, the comparator of migration.",
+          _A + "real growth slowing from 5.1 % (NBS 2024) to ~4 % towards 2035; history from model/data/drivers.csv",
+          ("十九",), kind="driver"),
+    Lever("national_unemployment_rate", "1", 0.052, 0.0, 0.3,
+          "Exogenous driver: national urban surveyed unemployment rate, the comparator of migration.",
+          "NBS: urban surveyed unemployment 5.2 % (2023); history from model/data/drivers.csv", ("二十",),
+          kind="driver"),
 )
 
 LeverIndex = IntEnum("LeverIndex", [lever.name for lever in LEVERS], start=0)

@@ -98,13 +98,7 @@ POPULATION_PARAMETERS = (
     _p("migration_service_sensitivity", 0.3, "1", (0.0, 10.0), (0.15, 0.6),
        "Sensitivity of migration to the log public-service index.",
        _A + "judgement value, no published estimate found", "people"),
-    _p("national_unemployment_rate", 0.052, "1", (0.0, 0.3), (0.05, 0.055),
-       "National urban surveyed unemployment rate, the migration comparator.",
-       "NBS: urban surveyed unemployment 5.2 % (2023)", "people", "NBS: 5.0-5.5 % in 2019-2024"),
     _p("national_environment_quality", 0.7, "1", (0.0, 1.0), (0.6, 0.8),
        "Environmental quality of the average destination region.",
        _A + "judgement value, no published estimate found", "people"),
-    _p("national_income_growth", 0.04, "1/yr", (-0.05, 0.15), (0.03, 0.05),
-       "Growth of national per-capita disposable income.",
-       _A + "real growth slowing from 5.1 % (NBS 2024) to ~4 % towards 2035", "people"),
 )

@@ -217,6 +217,7 @@ def stock_rates(state, parameters, levers, a):
     """
     s = _Named(state, StockIndex.__members__)
     p = _Named(parameters, ParameterIndex.__members__)
+    lv = _Named(levers, LeverIndex.__members__)
     rates = dict(
         undiscovered_resource=-a["discovery"],
         proven_reserves=a["discovery"] + a["regrowth"] - a["depletion"] - a["sterilisation"],
@@ -236,7 +237,7 @@ def stock_rates(state, parameters, levers, a):
         / p.business_environment_adjustment_time,
         infrastructure_capital=a["funded_infrastructure_investment"]
         - s.infrastructure_capital / p.infrastructure_lifetime,
-        national_income_per_capita=s.national_income_per_capita * p.national_income_growth,
+        national_income_per_capita=s.national_income_per_capita * lv.national_income_growth,
         subsidence_area=a["subsidence_creation"] - a["subsidence_governance"],
         damaged_land=a["land_disturbance"] - a["land_restoration"],
         restored_land=a["subsidence_governance"] + a["land_restoration"] - a["land_conversion"],

@@ -38,7 +38,7 @@ def population_sector(s, p, lv, k, out):
                                                        p.public_service_reference)
     raw_attractiveness = population.migration_attractiveness(
         out["income_per_capita"], s.national_income_per_capita, p.migration_income_sensitivity,
-        out["unemployment_rate"], p.national_unemployment_rate, p.migration_unemployment_sensitivity,
+        out["unemployment_rate"], lv.national_unemployment_rate, p.migration_unemployment_sensitivity,
         out["environment_quality"], p.national_environment_quality, p.migration_environment_sensitivity,
         public_service_index, p.migration_service_sensitivity)
     attractiveness = population.saturated_attractiveness(raw_attractiveness, p.migration_attractiveness_limit)

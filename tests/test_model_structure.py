@@ -137,7 +137,7 @@ def test_every_preset_runs_to_2060_without_exploding(to_2060):
 
 
 def test_a_declining_city_without_support_does_not_end_better_off_than_the_nation(to_2060):
-    national = PARAMETERS[ParameterIndex.national_unemployment_rate].default
+    national = LEVERS[LeverIndex.national_unemployment_rate].baseline
     for run in (PRESETS.index("coal_declining") + len(PRESETS), PRESETS.index("forest_declining") + len(PRESETS)):
         below = to_2060.variables["unemployment_rate"][-1, run] < national
         growing = to_2060.variables["population_change"][-1, run] > 0.0

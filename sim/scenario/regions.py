@@ -35,7 +35,11 @@ from restrans.sim.scenario.errors import InputError, did_you_mean, read_yaml_map
 REGIONS_DIRECTORY: Path = Path(model.__file__).parent / "regions"
 """Where the shipped presets live."""
 
-_TOP_LEVEL_KEYS = ("name", "label", "description", "initial", "parameters", "levers", "calibration")
+CITIES_FOLDER = "cities"
+"""Sub-folder of a regions directory holding presets of real cities (their state in ``year``, e.g. 2010)."""
+
+_TOP_LEVEL_KEYS = ("name", "label", "description", "archetype", "year", "initial", "parameters", "levers",
+                   "calibration")
 _CALIBRATION_TARGETS = {"population_growth_rate": (-0.2, 0.2, "1/yr")}
 """Calibration targets a preset may give (see :mod:`restrans.sim.engine.calibration`): name -> (lower, upper, unit)."""
 _ENTRY_KEYS = ("value", "source")
@@ -67,6 +71,10 @@ class RegionPreset:
         (``"calibration"`` for the calibration targets).
     calibration : dict of str to float
         Calibration targets, e.g. ``population_growth_rate`` (1/yr).
+    archetype : str
+        For a city preset, the region type it belongs to (a preset name); else "".
+    year : int
+        Year of the initial state (2025 for the archetypes).
     """
 
     name: str
@@ -77,6 +85,8 @@ class RegionPreset:
     levers: dict[str, float] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
     calibration: dict[str, float] = field(default_factory=dict)
+    archetype: str = ""
+    year: int = 2025
 
 
 def _directory(regions_directory: str | Path | None) -> Path:
@@ -91,10 +101,30 @@ def available_regions(regions_directory: str | Path | None = None) -> tuple[str,
     return tuple(sorted(path.stem for path in directory.glob("*.yaml") if path.is_file()))
 
 
+def available_cities(regions_directory: str | Path | None = None) -> tuple[str, ...]:
+    """Names of the city presets (``<regions directory>/cities/*.yaml``), sorted."""
+    return available_regions(_directory(regions_directory) / CITIES_FOLDER)
+
+
+def _preset_path(name: str, directory: Path) -> Path | None:
+    """The file of preset ``name``: an archetype, else a city; None if neither exists."""
+    if not isinstance(name, str):
+        return None
+    for folder in (directory, directory / CITIES_FOLDER):
+        if name in available_regions(folder):
+            return folder / f"{name}.yaml"
+    return None
+
+
+def is_known_region(name: object, regions_directory: str | Path | None = None) -> bool:
+    """True if ``name`` is an archetype or a city preset of ``regions_directory``."""
+    return _preset_path(name, _directory(regions_directory)) is not None
+
+
 def unknown_region_error(file: str, key: str, name: object,
                          regions_directory: str | Path | None = None) -> InputError:
     """The error for a region name that has no preset (with a did-you-mean)."""
-    names = available_regions(regions_directory)
+    names = available_regions(regions_directory) + available_cities(regions_directory)
     allowed = f"unknown region; allowed: {', '.join(names)}" if names else \
         f"unknown region; no presets found in {_directory(regions_directory)}"
     return InputError(file, key, name, allowed, did_you_mean(name, names))
@@ -109,15 +139,21 @@ def load_region(name: str, regions_directory: str | Path | None = None) -> Regio
         Unknown region (with did-you-mean), or anything wrong inside the file.
     """
     directory = _directory(regions_directory)
-    if not isinstance(name, str) or name not in available_regions(directory):
+    path = _preset_path(name, directory)
+    if path is None:
         raise unknown_region_error(str(directory), "region", name, directory)
-    path = directory / f"{name}.yaml"
     display = str(path)
     data = read_yaml_mapping(path, display, "a region preset mapping (name, label, initial, parameters, levers)")
     _check_keys(data, _TOP_LEVEL_KEYS, display, "")
-    for key in ("name", "label", "description"):
+    for key in ("name", "label", "description", "archetype"):
         if not isinstance(data.get(key, ""), str):
             raise InputError(display, key, data[key], "a string")
+    archetype = data.get("archetype", "")
+    if archetype and archetype not in available_regions(directory):
+        raise unknown_region_error(display, "archetype", archetype, directory)
+    year = data.get("year", 2025)
+    if isinstance(year, bool) or not isinstance(year, int) or not 1949 <= year <= 2100:
+        raise InputError(display, "year", year, "a whole year between 1949 and 2100")
     if data.get("name") != name:
         raise InputError(display, "name", data.get("name"), f"the file name without .yaml: {name!r}")
     if not data.get("label", "").strip():
@@ -129,7 +165,8 @@ def load_region(name: str, regions_directory: str | Path | None = None) -> Regio
     calibration = _read_calibration(data.get("calibration", {}), display, sources)
     return RegionPreset(name=name, label=data["label"], description=data.get("description", ""),
                         initial=values["initial"], parameters=values["parameters"],
-                        levers=values["levers"], sources=sources, calibration=calibration)
+                        levers=values["levers"], sources=sources, calibration=calibration,
+                        archetype=archetype, year=year)
 
 
 def _read_calibration(entries: object, display: str, sources: dict[str, str]) -> dict[str, float]:

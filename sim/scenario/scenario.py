@@ -28,7 +28,7 @@ from restrans.sim.scenario import schedules
 from restrans.sim.scenario.errors import InputError, did_you_mean
 from restrans.sim.scenario.files import FILE_KEYS, _input_error, _Resolver, parse_assignment  # noqa: F401
 from restrans.sim.scenario.overrides import override_section, schedule_with_field
-from restrans.sim.scenario.regions import available_regions, unknown_region_error
+from restrans.sim.scenario.regions import available_regions, is_known_region, unknown_region_error  # noqa: F401
 from restrans.sim.scenario.scenario_fields import (DISTRIBUTION_KINDS, SCHEDULE_KINDS, Distribution, LeverSchedule,  # noqa: F401
                                  _bounds_text, _error, _Strict, checked_output_name)
 
@@ -147,7 +147,7 @@ class Scenario(_Strict):
     @classmethod
     def _known_region(cls, region: str, info) -> str:
         directory = (info.context or {}).get("regions_directory")
-        if region not in available_regions(directory):
+        if not is_known_region(region, directory):
             error = unknown_region_error("", "region", region, directory)
             raise _error("unknown_region", error.allowed, value=region, suggestion=error.suggestion)
         return region

@@ -12,11 +12,11 @@ from typing import Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_serializer, model_validator
 from pydantic_core import PydanticCustomError
 
-from restrans.sim.scenario import schedules
+from restrans.sim.scenario import driver_series, schedules
 from restrans.sim.scenario.errors import MISSING, InputError, did_you_mean
 from restrans.sim.scenario.names import check_output_name
 
-SCHEDULE_KINDS: tuple[str, ...] = ("constant", "step", "ramp", "table", "pulse")
+SCHEDULE_KINDS: tuple[str, ...] = ("constant", "step", "ramp", "table", "pulse", "series")
 DISTRIBUTION_KINDS: tuple[str, ...] = ("normal", "uniform", "lognormal", "triangular")
 MINIMUM_MASS = 1e-9
 """Least probability a normal or lognormal must have between its truncation bounds (else refused: the draws
@@ -176,7 +176,16 @@ class LeverSchedule(_OneOf):
     ramp: RampArgs | None = None
     table: TableArgs | None = None
     pulse: PulseArgs | None = None
+    series: str | None = None
     basis: Literal["level", "increment", "multiple"] = "level"
+
+    @model_validator(mode="after")
+    def _known_series(self):
+        names = tuple(driver_series.DRIVER_SERIES)
+        if self.series is not None and self.series not in names:
+            raise _error("unknown_series", f"a driver series of model/data/drivers.csv: {', '.join(names)}",
+                         "series", self.series, did_you_mean(self.series, names))
+        return self
 
     @classmethod
     def _prepare(cls, data: Any) -> Any:
@@ -207,6 +216,9 @@ class LeverSchedule(_OneOf):
                     ("ramp.to", ramp.end_value, ramp.end_value, "")]
         if self.table is not None:
             return [(f"table.values[{index}]", value, value, "") for index, value in enumerate(self.table.values)]
+        if self.series is not None:
+            return [(f"series ({year})", value, value, "") for year, value in
+                    driver_series.series_values(self.series).items()]
         top = self.pulse.base + self.pulse.amount
         return [("pulse.base", self.pulse.base, self.pulse.base, ""),
                 ("pulse.amount", self.pulse.amount, top, f"base + amount = {top:g}; ")]
@@ -234,6 +246,8 @@ class LeverSchedule(_OneOf):
             return schedules.ramp(ramp.start_value, ramp.end_value, ramp.start, ramp.end)
         if self.table is not None:
             return schedules.table(self.table.years, self.table.values)
+        if self.series is not None:
+            return schedules.PiecewiseLinear(*driver_series.series_points(self.series))
         pulse = self.pulse
         return schedules.pulse(pulse.base, pulse.amount, pulse.start, pulse.duration)
 

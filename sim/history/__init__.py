@@ -1,0 +1,1 @@
+"""History: real cities' data, presets built from them, the fit of behavioural parameters, validation."""

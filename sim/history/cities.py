@@ -1,0 +1,293 @@
+"""City presets built from data: a real city's state in a start year (2010) on its region type's structure.
+
+What the data give is taken from them (``history.csv``): resident population
+of the 2010 census, its share aged 65+, GDP (converted to 2025 prices with the
+national GDP deflator of ``drivers.csv``) and the secondary share. Everything
+else comes from the region type's 2025 preset, moved to the start year by
+rules stated in :func:`city_state` and marked in each entry's source as
+``type default``. The city's references (price, knowledge, productivities,
+programme spending, labour-force entry) are then calibrated so the start year
+is a rest point of the city's own economy, as for the archetypes.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from restrans.model.levers import LEVERS, LeverIndex
+from restrans.model.parameters import PARAMETERS, ParameterIndex
+from restrans.model.stocks import STOCKS, StockIndex
+from restrans.model.system import auxiliaries
+from restrans.sim.engine.calibration import CALIBRATED_PARAMETERS, calibrated_batch
+from restrans.sim.engine.simulate import region_arrays
+from restrans.sim.scenario.driver_series import DRIVERS_FILE, value_in
+from restrans.sim.scenario.errors import InputError
+from restrans.sim.scenario.regions import load_region
+
+CITY_TYPES: dict[str, tuple[str, str]] = {
+    "Fuxin": ("coal_declining", "2013 national plan (Guofa [2013] 45): declining; 2001 transformation pilot"),
+    "Huaibei": ("coal_declining", "resource-exhausted city, 2nd batch 2009 (NDRC list)"),
+    "Jiaozuo": ("coal_declining", "resource-exhausted city, 1st batch 2008"),
+    "Jixi": ("coal_mature", "2013 national plan (Guofa [2013] 45): mature"),
+    "Hegang": ("coal_declining", "2013 national plan (Guofa [2013] 45): declining; resource-exhausted 3rd batch 2011"),
+    "Datong": ("coal_mature", "history-data README grouping: coal, mature"),
+    "Yangquan": ("coal_mature", "history-data README grouping: coal, mature"),
+    "Ordos": ("coal_growing", "history-data README grouping: coal, growing"),
+    "Xuzhou": ("coal_regenerating", "history-data README grouping: coal, regenerating"),
+    "Yichun": ("forest_declining", "2013 national plan (Guofa [2013] 45): declining forest city"),
+}
+"""Region type of each city in the shipped data, with the source of the classification
+(the helper table of model/data/history_policy.csv)."""
+
+PEOPLE_STOCKS = ("inactive_working_age", "mining_employment", "successor_employment", "service_employment",
+                 "laid_off_miners", "retrained_job_seekers", "other_unemployed")
+"""Working-age stocks scaled with the city's working-age residents."""
+SECONDARY_STOCKS = ("mining_capacity", "green_capacity", "proven_reserves", "undiscovered_resource",
+                    "processing_capital", "new_industry_capital")
+"""Stocks of mining and successor industry scaled to the city's secondary share."""
+ECONOMY_STOCKS = ("knowledge", "infrastructure_capital", "public_service_capital", "local_debt", "restoration_fund")
+"""Stocks scaled with the size of the city's economy (GDP in 2025 prices)."""
+PER_HEAD_MONEY = ("public_service_spending_per_capita", "unemployment_benefit", "pension_per_elderly")
+"""Per-head spending standards and benefits (thousand CNY/person/yr), moved back with national income."""
+SPENDING_LEVERS = tuple(lever.name for lever in LEVERS if lever.unit == "bn CNY/yr")
+"""Baseline levers in bn CNY/yr, scaled with the size of the economy."""
+
+_CENSUS_YEAR = 2010
+_PRICE_YEAR = 2024
+"""The national deflator runs from the start year to 2024, the latest year in the data (taken as 2025 prices)."""
+_SCALE_GRID = np.geomspace(0.05, 20.0, 241)
+"""Multipliers of the secondary stocks tried when matching the observed secondary share."""
+
+
+def national_deflator(year: int) -> float:
+    """Price level of 2024 relative to ``year`` (1): national nominal GDP ratio / real growth in between."""
+    nominal = series_values_raw("national_gdp_current")
+    real = np.prod([1.0 + value_in("national_real_gdp_growth", step) for step in range(year + 1, _PRICE_YEAR + 1)])
+    return nominal[_PRICE_YEAR] / nominal[year] / real
+
+
+def series_values_raw(series: str) -> dict[int, float]:
+    """Year -> published value of ``series`` in ``drivers.csv`` (rows tagged U left out)."""
+    table = pd.read_csv(DRIVERS_FILE)
+    rows = table[(table["series"] == series) & (table["tag"] != "U")]
+    return dict(zip(rows["year"].astype(int), rows["value"].astype(float)))
+
+
+def _observed(table: pd.DataFrame, city: str, indicator: str, year: int) -> float | None:
+    rows = table[(table["city"] == city) & (table["indicator"] == indicator) & (table["year"] == year)]
+    return float(rows["value"].mean()) if len(rows) else None
+
+
+def city_state(table, city, archetype, year=_CENSUS_YEAR):
+    """Initial stocks, parameters and levers of ``city`` in ``year``, with the source of every changed entry.
+
+    Rules: people stocks scale with residents (the 65+ share from the census,
+    the child share of the type); the economy's stocks and spending levers scale
+    with GDP in 2025 prices; mining and successor stocks are multiplied by the
+    one factor that makes the secondary share (mining, processing, new industry
+    and the construction content of public works) equal the observed one;
+    national income per head is 2025's divided by the real growth since
+    ``year``; the technology index and mining productivity are deflated by
+    their trend growth since ``year``.
+
+    Returns
+    -------
+    state, parameters, levers : ndarray
+    sources : dict of str to str
+        ``"initial.<stock>"`` / ``"levers.<lever>"`` -> source text.
+    """
+    preset = load_region(archetype)
+    state, parameters, levers = region_arrays(preset)
+    sources: dict[str, str] = {}
+    population = _observed(table, city, "pop_resident_census", year)
+    if population is None:
+        raise InputError("--data", f"{city}.pop_resident_census", year,
+                         f"a census resident population of {city} in {year} (the start state needs it)")
+    _scale_people(state, population * 10.0, _observed(table, city, "share_age65plus_census", year), sources, year)
+    years_back = preset.year - year
+    _move_trends(state, parameters, years_back, year, sources)
+    gdp = _observed(table, city, "gdp_current", year)
+    _scale_economy(state, parameters, levers, gdp, _observed(table, city, "secondary_share_gdp", year), year,
+                   sources)
+    return state, calibrated_batch(state[:, None], parameters[:, None], levers[:, None])[:, 0], levers, sources
+
+
+def _scale_people(state, residents, elderly_share, sources, year):
+    """Residents (thousand) into children, working age and elderly; working-age stocks scaled alike."""
+    total = state[StockIndex.children] + state[StockIndex.inactive_working_age] + state[StockIndex.elderly] + sum(
+        state[StockIndex[name]] for name in PEOPLE_STOCKS[1:])
+    child_share = state[StockIndex.children] / total
+    if elderly_share is None:
+        elderly_share = 100.0 * state[StockIndex.elderly] / total
+        sources["initial.elderly"] = "type default: the type's 2025 share aged 65+ (no census share in the data)"
+    else:
+        sources["initial.elderly"] = f"census {year} share aged 65+ ({elderly_share:.2f} %) x residents"
+    working_before = total - state[StockIndex.children] - state[StockIndex.elderly]
+    state[StockIndex.children] = residents * child_share
+    state[StockIndex.elderly] = residents * elderly_share / 100.0
+    working = residents - state[StockIndex.children] - state[StockIndex.elderly]
+    for name in PEOPLE_STOCKS:
+        state[StockIndex[name]] *= working / working_before
+        sources[f"initial.{name}"] = "type default structure of the working-age population, scaled to the census"
+    sources["initial.children"] = f"type default child share x census {year} residents ({residents:.1f} thousand)"
+
+
+def _move_trends(state, parameters, years_back, year, sources):
+    """National income, technology and mining productivity moved back from 2025 to ``year`` along their trends.
+
+    Mining keeps its output per unit of capacity, so it employs more miners at the lower productivity; they
+    come from the local sector (the labour force is unchanged).
+    """
+    real = np.prod([1.0 + value_in("national_income_growth", step) for step in range(year, year + years_back)])
+    state[StockIndex.national_income_per_capita] /= real
+    sources["initial.national_income_per_capita"] = (
+        f"2025 value / real growth of GDP per head {year}-{year + years_back - 1} (model/data/drivers.csv)")
+    for name in PER_HEAD_MONEY:
+        parameters[ParameterIndex[name]] /= real
+        sources[f"parameters.{name}"] = (f"type default 2025 value / real growth of GDP per head {year}-"
+                                         f"{year + years_back - 1}: standards and benefits follow national income")
+    for stock, rate in (("technology_index", "technology_growth"),
+                        ("mining_labour_productivity", "mining_productivity_growth")):
+        state[StockIndex[stock]] *= (1.0 + parameters[ParameterIndex[rate]]) ** -years_back
+        sources[f"initial.{stock}"] = f"type default 2025 value deflated by {rate} over {years_back} years"
+    more_miners = (1.0 + parameters[ParameterIndex.mining_productivity_growth]) ** years_back
+    moved = state[StockIndex.mining_employment] * (more_miners - 1.0)
+    state[StockIndex.mining_employment] += moved
+    state[StockIndex.service_employment] -= moved
+
+
+def _secondary_share(state, parameters, levers):
+    """Model counterpart of the secondary share of GDP (1): mining, processing and new industry over GDP, batched.
+
+    Construction, part of the statistical secondary sector, is in the model's local sector; the initial state
+    matches the observed share with industry alone, so the fit compares changes of the share, not its split.
+    """
+    a = auxiliaries(state, parameters, levers)
+    return (a["mining_value_added"] + a["processing_output"] + a["new_industry_output"]) / a["gdp"], a["gdp"]
+
+
+def _scale_economy(state, parameters, levers, gdp, secondary_share, year, sources):
+    """Scale the economy to GDP in 2025 prices, and mining and industry to the observed secondary value added.
+
+    Stocks of :data:`ECONOMY_STOCKS` and the spending levers scale with the ratio
+    of the city's GDP to the type's; mining and industry (:data:`SECONDARY_STOCKS`
+    and their jobs) are then set so their value added equals the observed
+    secondary share x GDP (the type's share if the data lack it). The local
+    sector's value added follows from local demand (households and the public
+    budget) and the model has no farm sector, so the model's GDP is below the
+    observed and its secondary share above: the fit compares GDP as an index
+    and the secondary share as a change since the start year.
+    """
+    calibrated = calibrated_batch(state[:, None], parameters[:, None], levers[:, None])
+    share, model_gdp = _secondary_share(state[:, None], calibrated, levers[:, None])
+    share_text = f"the secondary share {secondary_share:g} % of {year}" if secondary_share is not None else \
+        "the type's secondary share (none in the data)"
+    target_share = float(share[0]) if secondary_share is None else secondary_share / 100.0
+    target_gdp = float(model_gdp[0]) if gdp is None else gdp / 10.0 * national_deflator(year)
+    if gdp is not None:
+        factor = target_gdp / float(model_gdp[0])
+        for name in ECONOMY_STOCKS:
+            state[StockIndex[name]] *= factor
+            sources[f"initial.{name}"] = (f"type default scaled (x {factor:.3f}) to GDP {year} ({gdp:g} x 100m CNY,"
+                                          f" x {national_deflator(year):.3f} to 2025 prices)")
+        for name in SPENDING_LEVERS:
+            levers[LeverIndex[name]] *= factor
+            sources[f"levers.{name}"] = f"type default scaled (x {factor:.3f}) to the city's GDP"
+    chosen = _match_secondary_share(state, parameters, levers, target_share * target_gdp)
+    for name in (*SECONDARY_STOCKS, "mining_employment", "successor_employment", "service_employment"):
+        sources[f"initial.{name}"] = f"type default scaled (x {chosen:.3f}) to {share_text} x GDP"
+
+
+def _match_secondary_share(state, parameters, levers, target):
+    """Multiply mining and industry stocks and jobs by the factor of :data:`_SCALE_GRID` whose value added
+    (bn CNY/yr) is closest to ``target``.
+
+    Jobs moved into or out of mining and industry come from or go to the local
+    sector, so the labour force is unchanged. Returns the factor chosen.
+    """
+    trial = np.repeat(state[:, None], _SCALE_GRID.size, axis=1)
+    for name in SECONDARY_STOCKS:
+        trial[StockIndex[name]] *= _SCALE_GRID
+    for name in ("mining_employment", "successor_employment"):
+        trial[StockIndex[name]] *= _SCALE_GRID
+        trial[StockIndex.service_employment] -= trial[StockIndex[name]] - state[StockIndex[name]]
+    trial_levers = np.repeat(levers[:, None], _SCALE_GRID.size, axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        trial_parameters = calibrated_batch(trial, np.repeat(parameters[:, None], _SCALE_GRID.size, axis=1),
+                                            trial_levers)
+        share, gdp = _secondary_share(trial, trial_parameters, trial_levers)
+    distance = np.where(trial[StockIndex.service_employment] > 0.0, np.abs(share * gdp - target), np.inf)
+    best = int(np.nanargmin(distance))
+    state[:] = trial[:, best]
+    return float(_SCALE_GRID[best])
+
+
+CITY_LABELS: dict[str, str] = {
+    "Fuxin": "阜新", "Huaibei": "淮北", "Jiaozuo": "焦作", "Jixi": "鸡西", "Hegang": "鹤岗", "Datong": "大同",
+    "Yangquan": "阳泉", "Ordos": "鄂尔多斯", "Xuzhou": "徐州", "Yichun": "伊春",
+}
+"""Chinese names of the cities in the shipped data (labels of their presets)."""
+
+
+def preset_name(city: str) -> str:
+    """File stem of a city's preset: the city name in lower case (``Fuxin`` -> ``fuxin``)."""
+    return city.lower()
+
+
+def city_document(table, city, archetype, year=_CENSUS_YEAR) -> dict:
+    """The YAML document of the preset of ``city`` in ``year`` (see :func:`city_state`).
+
+    Every stock, parameter and lever that differs from the model defaults is
+    listed with its source: data, a stated rule, the calibration or the type.
+    """
+    state, parameters, levers, sources = city_state(table, city, archetype, year)
+    preset = load_region(archetype)
+    type_source = f"type default ({archetype} 2025 preset)"
+
+    def entries(section, declarations, values, defaults):
+        result = {}
+        for index, declaration in enumerate(declarations):
+            key = f"{section}.{declaration.name}"
+            if key in sources or declaration.name in getattr(preset, section) or values[index] != defaults[index]:
+                result[declaration.name] = {"value": float(values[index]), "source": sources.get(key, type_source)}
+        return result
+
+    for name in CALIBRATED_PARAMETERS:
+        sources[f"parameters.{name}"] = f"Calibrated to the {year} state (rest point of the city's economy)"
+    chinese = CITY_LABELS.get(city, "")
+    return {
+        "name": preset_name(city),
+        "label": f"{city} {chinese}".strip() + f" ({year})",
+        "description": (f"{city} in {year}, built from model/data/history.csv on the {archetype} structure "
+                        f"(restrans.sim.history.cities); type: {CITY_TYPES.get(city, (archetype, 'from --type'))[1]}."),
+        "archetype": archetype,
+        "year": year,
+        "initial": entries("initial", STOCKS, state, [stock.initial for stock in STOCKS]),
+        "parameters": entries("parameters", PARAMETERS, parameters, [parameter.default for parameter in PARAMETERS]),
+        "levers": entries("levers", LEVERS, levers, [lever.baseline for lever in LEVERS]),
+    }
+
+
+def preset_text(document: dict) -> str:
+    """The text of a city preset file (a header naming the generator, then the YAML)."""
+    import yaml
+
+    header = (f"# City preset {document['name']}: its {document['year']} state, generated from model/data/history.csv\n"
+              "# by `python -m restrans.sim.history.cities` (tests/test_history_cities.py checks it is current).\n")
+    return header + yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=120)
+
+
+def main() -> None:
+    """Regenerate the shipped city presets ``model/regions/cities/<city>.yaml``."""
+    from restrans.sim.engine.outputs import atomic_write_text
+    from restrans.sim.scenario.regions import CITIES_FOLDER, REGIONS_DIRECTORY
+
+    table = pd.read_csv(REGIONS_DIRECTORY.parent / "data" / "history.csv")
+    for city, (archetype, _) in CITY_TYPES.items():
+        path = REGIONS_DIRECTORY / CITIES_FOLDER / f"{preset_name(city)}.yaml"
+        atomic_write_text(path, preset_text(city_document(table, city, archetype)))
+        print(path)
+
+
+if __name__ == "__main__":
+    main()

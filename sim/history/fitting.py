@@ -1,0 +1,216 @@
+"""Fitting behavioural parameters to a city's history: least squares on normalised errors, in batches.
+
+A :class:`HistoryProblem` holds one city's run (its history scenario) and the
+observations it is compared with. :func:`simulate` runs any number of
+parameter vectors as one batch (compiled engine when numba is installed),
+each recalibrated to the city's start-year rest point; :func:`fit` minimises
+the weighted relative errors of the fit-window observations with
+:func:`scipy.optimize.least_squares` inside the parameters' plausible ranges,
+using a forward-difference Jacobian computed as one batch per iteration, and
+reports standard errors from the Jacobian at the optimum.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import least_squares
+
+from restrans.model.parameters import PARAMETERS, ParameterIndex
+from restrans.model.system import auxiliaries
+from restrans.sim.engine.calibration import calibrated_batch
+from restrans.sim.history.observables import simulated_values
+from restrans.sim.scenario.schedules import LeverSchedules
+
+COMMON_FIT_PARAMETERS: tuple[str, ...] = (
+    "technology_growth", "new_industry_reinvestment_rate", "processing_reinvestment_rate",
+    "capital_depreciation_rate", "base_migration_rate", "migration_income_sensitivity", "successor_skill_match",
+    "tightness_half_saturation",
+)
+"""Fitted for every type: the trend of productivity, the reinvestment and depreciation that set industry's
+growth, the two migration parameters that set population change, and the two of the labour market that set
+how fast industry can hire (skill match of job-seekers, tightness at which hiring saturates)."""
+FIT_PARAMETERS: dict[str, tuple[str, ...]] = {
+    "coal_declining": COMMON_FIT_PARAMETERS + ("mining_productivity_growth",),
+    "coal_mature": COMMON_FIT_PARAMETERS + ("mining_productivity_growth",),
+    "coal_growing": COMMON_FIT_PARAMETERS + ("mining_productivity_growth", "capacity_investment_rate"),
+    "coal_regenerating": COMMON_FIT_PARAMETERS + ("mining_productivity_growth",),
+    "forest_declining": COMMON_FIT_PARAMETERS,
+}
+"""The default fitted set per region type (``--params`` overrides it): mining cities add the productivity
+trend of their mines (it sets how fast mining sheds labour), growing ones their capacity investment."""
+FINITE_DIFFERENCE_STEP = 1e-3
+"""Step of the forward differences, as a share of each parameter's plausible range."""
+
+
+@dataclass(frozen=True)
+class HistoryProblem:
+    """One city's run and the observations it is compared with.
+
+    Attributes
+    ----------
+    state, parameters : ndarray, shape (n_stocks,), (n_parameters,)
+        Start-year stocks and parameters (city preset and scenario).
+    schedules : list of PiecewiseLinear
+        One lever schedule per lever.
+    times : ndarray
+        Whole years from the start to the end of the run.
+    method, dt : str, float
+        Solver settings of the scenario.
+    names : tuple of str
+        Fitted parameters.
+    prior, lower, upper : ndarray, shape (n_fitted,)
+        Preset values and plausible ranges of the fitted parameters.
+    observations : DataFrame
+        ``indicator, source, year, observed, sample`` (``fit`` or ``holdout``).
+    start_values : dict of str to float
+        Observed start-year values the mapping needs (:func:`simulated_values`).
+    """
+
+    state: np.ndarray
+    parameters: np.ndarray
+    schedules: list
+    times: np.ndarray
+    method: str
+    dt: float
+    names: tuple[str, ...]
+    prior: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+    observations: pd.DataFrame
+    start_values: dict
+
+
+def plausible_bounds(names, parameters):
+    """Prior values and plausible ranges (arrays) of the parameters ``names`` at their values in ``parameters``."""
+    prior = np.array([parameters[ParameterIndex[name]] for name in names], dtype=float)
+    ranges = [PARAMETERS[ParameterIndex[name]].plausible_range_at(value) for name, value in zip(names, prior)]
+    lower = np.array([low for low, _ in ranges])
+    upper = np.array([high for _, high in ranges])
+    return prior, lower, upper
+
+
+def simulate(problem: HistoryProblem, values: np.ndarray) -> dict[str, np.ndarray]:
+    """Population, GDP and industry share over the years of the run for parameter vectors ``values``.
+
+    Parameters
+    ----------
+    values : ndarray, shape (n_fitted, n_runs)
+        Values of :attr:`HistoryProblem.names`, one column per run.
+
+    Returns
+    -------
+    dict of str to ndarray (n_times, n_runs)
+        ``population`` (thousand), ``gdp`` (bn CNY/yr), ``industry_share`` (1), ``unemployment_rate`` (1).
+    """
+    runs = values.shape[1]
+    parameters = np.repeat(problem.parameters[:, None], runs, axis=1)
+    for row, name in enumerate(problem.names):
+        parameters[ParameterIndex[name]] = values[row]
+    state = np.repeat(problem.state[:, None], runs, axis=1)
+    schedules = LeverSchedules([[schedule] * runs for schedule in problem.schedules])
+    start_levers = schedules.evaluate(float(problem.times[0]))
+    parameters = calibrated_batch(state, parameters, start_levers)
+    trajectories = _integrate(state, parameters, schedules, problem)
+    levers = np.stack([schedules.evaluate(float(time)) for time in problem.times], axis=1)
+    with np.errstate(all="ignore"):
+        a = auxiliaries(np.moveaxis(trajectories, 0, 1), parameters[:, None, :], levers)
+        industry = (a["mining_value_added"] + a["processing_output"] + a["new_industry_output"]) / a["gdp"]
+    return {"population": a["population"], "gdp": a["gdp"], "industry_share": industry,
+            "unemployment_rate": a["unemployment_rate"]}
+
+
+def _integrate(state, parameters, schedules, problem):
+    """Stock trajectories (n_times, n_stocks, n_runs) on the compiled engine, else numpy."""
+    from restrans.sim.engine import fast_solver
+
+    if fast_solver.AVAILABLE:
+        return fast_solver.integrate(state, parameters, schedules, problem.times, problem.method, problem.dt)
+    from restrans.model.system import derivatives
+    from restrans.sim.engine.solver import solve
+
+    def right_hand_side(time, current):
+        return derivatives(time, current, parameters, schedules.evaluate(time))
+
+    return solve(right_hand_side, state, float(problem.times[0]), float(problem.times[-1]), problem.times,
+                 method=problem.method, dt=problem.dt,
+                 breakpoints=tuple(schedules.breakpoints(float(problem.times[0]), float(problem.times[-1]))))
+
+
+def predictions(problem: HistoryProblem, values: np.ndarray) -> np.ndarray:
+    """Simulated value of every observation, shape (n_observations, n_runs)."""
+    return simulated_values(problem.observations, problem.times, simulate(problem, values), problem.start_values)
+
+
+def _weights(problem: HistoryProblem) -> np.ndarray:
+    """Weight of each observation: 1 / sqrt(count of its indicator in the fit), so each series counts once."""
+    fit = problem.observations["sample"] == "fit"
+    counts = problem.observations[fit].groupby("indicator").size()
+    return np.array([1.0 / np.sqrt(counts.get(indicator, 1)) for indicator in problem.observations["indicator"]])
+
+
+def residuals(problem: HistoryProblem, values: np.ndarray) -> np.ndarray:
+    """Weighted relative errors (simulated / observed - 1) of the fit observations, shape (n_fit, n_runs).
+
+    Non-finite runs get a large error (10 per observation) so the optimiser moves away from them.
+    """
+    fit = (problem.observations["sample"] == "fit").to_numpy()
+    observed = problem.observations["observed"].to_numpy()[fit]
+    errors = (predictions(problem, values)[fit] / observed[:, None] - 1.0) * _weights(problem)[fit][:, None]
+    return np.where(np.isfinite(errors), errors, 10.0)
+
+
+@dataclass(frozen=True)
+class FitResult:
+    """Fitted values, their standard errors and the optimiser's report."""
+
+    values: np.ndarray
+    standard_errors: np.ndarray
+    cost: float
+    prior_cost: float
+    evaluations: int
+    message: str
+
+
+def fit(problem: HistoryProblem) -> FitResult:
+    """Least squares within the plausible ranges, from the prior, on scaled parameters (range = 1)."""
+    width = problem.upper - problem.lower
+    start = np.clip((problem.prior - problem.lower) / np.where(width > 0, width, 1.0), 0.0, 1.0)
+
+    def unscaled(scaled):
+        return problem.lower[:, None] + scaled * width[:, None]
+
+    def objective(scaled):
+        return residuals(problem, unscaled(scaled[:, None]))[:, 0]
+
+    def jacobian(scaled):
+        columns = np.repeat(scaled[:, None], scaled.size + 1, axis=1)
+        steps = np.where(scaled + FINITE_DIFFERENCE_STEP <= 1.0, FINITE_DIFFERENCE_STEP, -FINITE_DIFFERENCE_STEP)
+        columns[np.arange(scaled.size), np.arange(1, scaled.size + 1)] += steps
+        errors = residuals(problem, unscaled(columns))
+        return (errors[:, 1:] - errors[:, :1]) / steps
+
+    prior_cost = 0.5 * float(np.sum(objective(start) ** 2))
+    result = least_squares(objective, start, jac=jacobian, bounds=(0.0, 1.0), method="trf", max_nfev=60)
+    values = unscaled(result.x[:, None])[:, 0]
+    return FitResult(values, _standard_errors(result, width), float(result.cost), prior_cost, int(result.nfev),
+                     str(result.message))
+
+
+def _standard_errors(result, width: np.ndarray) -> np.ndarray:
+    """Standard errors (parameter units) from the Jacobian: sqrt(diag((J'J)^-1) * SSR / (m - n)).
+
+    NaN where J'J is singular (a parameter the data do not inform) or there are no residual degrees of freedom.
+    """
+    jacobian = result.jac
+    observations, unknowns = jacobian.shape
+    if observations <= unknowns:
+        return np.full(unknowns, np.nan)
+    variance = 2.0 * result.cost / (observations - unknowns)
+    try:
+        covariance = np.linalg.inv(jacobian.T @ jacobian) * variance
+    except np.linalg.LinAlgError:
+        return np.full(unknowns, np.nan)
+    diagonal = np.diag(covariance)
+    return np.where(diagonal >= 0.0, np.sqrt(np.abs(diagonal)), np.nan) * width

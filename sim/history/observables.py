@@ -1,0 +1,98 @@
+"""What the model says about each observed series: the mapping from trajectories to the data's indicators.
+
+Three series are fitted and validated (:data:`FITTED_INDICATORS`):
+
+* ``population`` — registered (hukou) population, compared as a shape: the
+  observed 2010 value x the model's residents relative to 2010 (hukou counts
+  run 10-30 % above residents in shrinking cities, so levels differ by
+  definition); plus the census resident population (``pop_resident_census``)
+  as a level, 10k persons = model thousand / 10.
+* ``real_gdp_index`` — GDP at constant prices relative to the start year,
+  observed as the product of the published real growth rates (a chain that
+  stops at the first missing year), so GDP level breaks do not enter.
+* ``secondary_share`` — the observed start-year share plus the model's change
+  of the share of mining, processing and new industry in GDP since the start
+  (points): construction and farming are in the model's local sector, so its
+  level of the share is not the statistical one (see
+  :mod:`restrans.sim.history.cities`).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+FITTED_INDICATORS: dict[str, str] = {
+    "population": "registered population (shape from 2010) and census residents, 10k persons",
+    "real_gdp_index": "real GDP, index (start year = 1) chained from published real growth",
+    "secondary_share": "secondary-industry share of GDP, %",
+}
+"""The compared series and what each means."""
+
+
+def observed_series(rows: pd.DataFrame, start: int, end: int) -> pd.DataFrame:
+    """The observations of one city that the fit compares, as rows ``indicator, source, year, observed``.
+
+    Parameters
+    ----------
+    rows : DataFrame
+        The city's rows of a history file (columns ``indicator, year, value``).
+    start, end : int
+        Start year of the run and last year compared.
+    """
+    def values(indicator):
+        selected = rows[rows["indicator"] == indicator].groupby("year")["value"].mean()
+        return selected[(selected.index >= start) & (selected.index <= end)]
+
+    records = []
+    hukou = values("pop_registered")
+    if start in hukou.index:
+        records += [("population", "pop_registered", year, value) for year, value in hukou.items()]
+    records += [("population", "pop_resident_census", year, value)
+                for year, value in values("pop_resident_census").items() if year > start]
+    growth = values("gdp_growth")
+    index = 1.0
+    for year in range(start + 1, end + 1):
+        if year not in growth.index:
+            break
+        index *= 1.0 + growth[year] / 100.0
+        records.append(("real_gdp_index", "gdp_growth", year, index))
+    share = values("secondary_share_gdp")
+    if start in share.index:
+        records += [("secondary_share", "secondary_share_gdp", year, value)
+                    for year, value in share.items() if year > start]
+    return pd.DataFrame(records, columns=["indicator", "source", "year", "observed"])
+
+
+def simulated_values(observations: pd.DataFrame, times: np.ndarray, variables: dict, start_values: dict) -> np.ndarray:
+    """The model's value for each row of ``observations``, for a batch of runs.
+
+    Parameters
+    ----------
+    observations : DataFrame
+        From :func:`observed_series`.
+    times : ndarray, shape (n_times,)
+        Output years of the runs (whole years included).
+    variables : dict of str to ndarray (n_times, n_runs)
+        ``population`` (thousand), ``gdp`` (bn CNY/yr) and ``industry_share`` (1).
+    start_values : dict of str to float
+        Observed start-year ``pop_registered`` (10k persons) and ``secondary_share_gdp`` (%).
+
+    Returns
+    -------
+    ndarray, shape (n_observations, n_runs)
+    """
+    rows = np.searchsorted(times, observations["year"].to_numpy(dtype=float) - 1e-9)
+    population = variables["population"]
+    relative_population = population[rows] / population[:1]
+    result = np.empty((len(observations), population.shape[1]))
+    for position, (source, row) in enumerate(zip(observations["source"], rows)):
+        if source == "pop_registered":
+            result[position] = start_values.get("pop_registered", np.nan) * relative_population[position]
+        elif source == "pop_resident_census":
+            result[position] = population[row] / 10.0
+        elif source == "gdp_growth":
+            result[position] = variables["gdp"][row] / variables["gdp"][0]
+        else:
+            change = variables["industry_share"][row] - variables["industry_share"][0]
+            result[position] = start_values.get("secondary_share_gdp", np.nan) + 100.0 * change
+    return result

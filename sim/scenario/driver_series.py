@@ -1,0 +1,123 @@
+"""National drivers of the past as data: annual series a scenario can give a driver lever.
+
+``model/data/drivers.csv`` holds published national numbers, one row each,
+with the columns of the history data (``series, unit, year, value,
+source_url, tag, note``). :data:`DRIVER_SERIES` turns some of them into the
+value of a driver lever by year, e.g. the thermal-coal price relative to
+its 2024 level for a price index. A scenario writes
+``national_income_growth: {series: national_income_growth}``; the lever then takes
+the year's value from 1 January to 31 December (a step each year) and keeps
+the last year's value afterwards, the first year's before. Rows tagged U
+are not used.
+"""
+from __future__ import annotations
+
+import csv
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+from restrans import model
+
+DRIVERS_FILE: Path = Path(model.__file__).parent / "data" / "drivers.csv"
+"""The shipped national series (package data)."""
+
+
+@dataclass(frozen=True)
+class DriverSeries:
+    """How a published series becomes a driver lever's value.
+
+    Attributes
+    ----------
+    name : str
+        The name a scenario writes after ``series:``.
+    lever : str
+        The driver lever it is meant for (``restrans describe levers``).
+    source_series : tuple of str
+        Series of ``drivers.csv`` read in order of preference: a year takes the
+        first of them that has it.
+    transform : {"percent", "ratio"}
+        ``percent``: value / 100 (a rate in %); ``ratio``: value / the value in
+        ``base_year`` (an index).
+    base_year : int
+        The year the index equals 1 (``ratio`` only).
+    doc : str
+    """
+
+    name: str
+    lever: str
+    source_series: tuple[str, ...]
+    transform: str
+    base_year: int = 0
+    doc: str = ""
+
+
+DRIVER_SERIES: dict[str, DriverSeries] = {series.name: series for series in (
+    DriverSeries("national_income_growth", "national_income_growth",
+                 ("national_gdp_per_capita_growth", "national_real_gdp_growth"), "percent", 0,
+                 "Real growth of national GDP per head (NBS), else of GDP. ASSUMPTION: a proxy for the real growth "
+                 "of disposable income per head, of which the data hold no annual series."),
+    DriverSeries("national_real_gdp_growth", "national_income_growth",
+                 ("national_real_gdp_growth", "national_gdp_per_capita_growth"), "percent", 0,
+                 "Real growth of national GDP (NBS), else of GDP per head: the national deflator of city presets."),
+)}
+"""The driver series a scenario may name, by name."""
+
+
+@functools.cache
+def _published(path: str) -> dict[str, dict[int, float]]:
+    """Series name -> year -> value of the rows of ``path`` not tagged U (the first row of a year wins)."""
+    result: dict[str, dict[int, float]] = {}
+    with open(path, newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if row["tag"].strip() == "U":
+                continue
+            result.setdefault(row["series"], {}).setdefault(int(row["year"]), float(row["value"]))
+    return result
+
+
+def series_values(name: str, path: Path = DRIVERS_FILE) -> dict[int, float]:
+    """Year -> driver value (the lever's unit) of the driver series ``name``.
+
+    Raises
+    ------
+    KeyError
+        ``name`` is not in :data:`DRIVER_SERIES`.
+    ValueError
+        The data file has no usable row for it (or not the base year of an index).
+    """
+    definition = DRIVER_SERIES[name]
+    published = _published(str(path))
+    years: dict[int, float] = {}
+    for source in reversed(definition.source_series):
+        years.update(published.get(source, {}))
+    if not years:
+        raise ValueError(f"{path}: no rows of {', '.join(definition.source_series)} for driver series {name!r}")
+    if definition.transform == "percent":
+        return {year: value / 100.0 for year, value in sorted(years.items())}
+    if definition.base_year not in years:
+        raise ValueError(f"{path}: driver series {name!r} needs a {definition.base_year} value of "
+                         f"{definition.source_series[0]}")
+    base = years[definition.base_year]
+    return {year: value / base for year, value in sorted(years.items())}
+
+
+def series_points(name: str, path: Path = DRIVERS_FILE) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """Times [year] and values of the step function of ``name``: each year's value over that year.
+
+    Missing years between two given ones keep the earlier value.
+    """
+    values = series_values(name, path)
+    times: list[float] = []
+    levels: list[float] = []
+    for year, value in values.items():
+        times += [float(year), float(year)] if times else [float(year)]
+        levels += [levels[-1], value] if levels else [value]
+    return tuple(times), tuple(levels)
+
+
+def value_in(name: str, year: int, path: Path = DRIVERS_FILE) -> float:
+    """The value of driver series ``name`` over ``year`` by the step rule of :func:`series_points`."""
+    values = series_values(name, path)
+    earlier = [known for known in values if known <= year]
+    return values[max(earlier)] if earlier else values[min(values)]
