@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FOLDERS: dict[str, str] = {"model": "restrans.model", "sim": "restrans.sim", "package": "restrans"}
 """Repository folder -> the import name it is installed as."""
 
-STAGES: tuple[str, ...] = ("scenario", "engine", "compare", "report", "ensembles", "app", "vensim", "cli")
+STAGES: tuple[str, ...] = ("scenario", "engine", "compare", "report", "ensembles", "history", "app", "vensim", "cli")
 """The subpackages of ``sim/`` in data-flow order: stage 1 first."""
 
 FORBIDDEN_TOP_LEVEL: tuple[str, ...] = ("model", "sim")
@@ -190,7 +190,7 @@ LONG_MODULE = "x = 1\n" * (MAXIMUM_MODULE_LINES + 1)
      "sim/engine/solver.py:2: stage 2 (engine) imports 'restrans.sim.ensembles.sweep.x' of later stage 5"),
     ("sim/engine/solver.py", "from ..report import figures\n",
      "sim/engine/solver.py:1: stage 2 (engine) imports 'restrans.sim.report.figures' of later stage 4"),
-    ("sim/compare/budget.py", "from restrans.sim import cli\n", "imports 'restrans.sim.cli' of later stage 8"),
+    ("sim/compare/budget.py", "from restrans.sim import cli\n", "imports 'restrans.sim.cli' of later stage 9"),
     ("model/system.py", "import numpy\n\n\ndef f():\n    import restrans.sim.scenario\n",
      "model/system.py:5: restrans.model imports 'restrans.sim.scenario'"),
     ("model/system.py", "from restrans import sim\n", "model/system.py:1: restrans.model imports 'restrans.sim'"),

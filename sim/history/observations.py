@@ -1,0 +1,312 @@
+"""Observed series of real cities: reading a history data file, and the documented statistical breaks.
+
+A history data file has the columns of the shipped ``series.csv`` (:data:`COLUMNS`): one row per
+published number, ``city, indicator, unit, year, value, source_url, tag, note``. Tags (:data:`TAGS`):
+**S** official or two agreeing sources, **M** one secondary source, **U** uncertain (never a
+calibration target unless asked for). Other columns are ignored.
+
+Reading (:func:`load_observations`):
+
+- indicators not in :data:`KNOWN_INDICATORS` are reported (``Observations.unknown_indicators``) and
+  dropped; a known indicator must carry its known unit;
+- rows tagged U are dropped unless ``include_uncertain`` (their count is ``excluded_uncertain``);
+- **several rows for one city, indicator and year** (the data keep both rows when two sources agree,
+  and sometimes a second, disagreeing one) become one row holding **their mean**; its ``source_url``
+  and ``note`` join the rows' (``" | "``), its tag is the weakest of theirs (U before M before S),
+  and the merge is recorded in ``Observations.merged`` as (city, indicator, year, values).
+
+Every problem with the file is an :class:`~restrans.sim.scenario.errors.InputError` (one line, exit
+code 2 on the command line).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from restrans.sim.scenario.errors import InputError, did_you_mean
+
+COLUMNS: tuple[str, ...] = ("city", "indicator", "unit", "year", "value", "source_url", "tag", "note")
+"""The columns a history data file must have, in the order of the table read."""
+
+TAGS: tuple[str, ...] = ("S", "M", "U")
+"""Data-quality tags from strongest to weakest: official (S), one secondary source (M), uncertain (U)."""
+
+KNOWN_INDICATORS: dict[str, str] = {
+    "pop_registered": "10k persons",
+    "pop_resident": "10k persons",
+    "pop_resident_census": "10k persons",
+    "pop_urban_census": "10k persons",
+    "share_age65plus_census": "%",
+    "gdp_current": "100m CNY",
+    "gdp_growth": "%",
+    "secondary_share_gdp": "%",
+    "employment_urban_units": "10k persons",
+    "unemployment_registered": "%",
+}
+"""Indicator -> the unit (as written in ``series.csv``) in which the model's output is compared with it.
+
+Year-end registered (hukou) population, resident population (yearly estimates and the 2010/2020
+censuses), census urban population and share aged 65+, GDP at current prices, real GDP growth, the
+secondary industry's share of GDP, employees of urban units and the registered unemployment rate."""
+
+FIRST_YEAR, LAST_YEAR = 1949, 2100
+"""Years outside this span are refused as typing mistakes."""
+
+
+@dataclass(frozen=True)
+class Break:
+    """A documented statistical break: levels of ``indicators`` are not comparable across it.
+
+    Attributes
+    ----------
+    city : str
+        The city it applies to, or ``"*"`` for every city (a national change of method).
+    indicators : tuple of str
+        The indicators whose levels break.
+    first_year, last_year : int
+        The last year on the old basis and the first year on the new one (equal for a change that
+        revises a single year, such as an economic census); the years from ``first_year`` to
+        ``last_year`` inclusive are the years across the break.
+    note : str
+        What happened, from the README of the history data.
+    """
+
+    city: str
+    indicators: tuple[str, ...]
+    first_year: int
+    last_year: int
+    note: str
+
+    def applies(self, city: str, indicator: str) -> bool:
+        """Whether the break concerns ``indicator`` of ``city``."""
+        return self.city in ("*", city) and indicator in self.indicators
+
+    @property
+    def years(self) -> set[int]:
+        """The years across the break: ``first_year`` to ``last_year``, both included."""
+        return set(range(self.first_year, self.last_year + 1))
+
+
+_GDP = ("gdp_current",)
+STATISTICAL_BREAKS: tuple[Break, ...] = (
+    *(Break(city, _GDP, 2013, 2014, "Heilongjiang GDP revision 2013→2014 (levels −10 to −25 %)")
+      for city in ("Jixi", "Hegang", "Yichun")),
+    Break("Fuxin", _GDP, 2014, 2016, "Liaoning's correction of inflated GDP data, 2014→2016"),
+    Break("Ordos", _GDP, 2016, 2019, "Ordos GDP revision 2016→2019 (economic census, unified accounting)"),
+    Break("Jiaozuo", _GDP, 2019, 2020, "unified regional GDP accounting 2019→2020"),
+    *(Break("*", _GDP, year, year, f"economic census {year}: GDP level revised")
+      for year in (2004, 2008, 2013, 2018)),
+    *(Break("*", ("employment_urban_units",), year, year, f"urban-unit employment level shift {year}")
+      for year in (2013, 2018)),
+    Break("*", ("urban_disposable_income",), 2013, 2013, "urban income definition changed in 2013"),
+)
+"""The breaks documented in the README of the history data (``Read before fitting``)."""
+
+
+def years_across_break(city: str, indicator: str, breaks: tuple[Break, ...] = STATISTICAL_BREAKS) -> set[int]:
+    """The years to skip when comparing levels of ``indicator`` of ``city`` (every break's :attr:`Break.years`).
+
+    Skipping them removes the numbers at a break, not the shift itself: levels on either side of a
+    break still differ in basis, so fit growth rates or levels within one unbroken span.
+    """
+    return {year for item in breaks if item.applies(city, indicator) for year in item.years}
+
+
+@dataclass(frozen=True, eq=False)
+class Observations:
+    """A history data file as read by :func:`load_observations`.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        The :data:`COLUMNS`; ``year`` int, ``value`` float (in the indicator's unit of
+        :data:`KNOWN_INDICATORS`), one row per city, indicator and year, sorted by them.
+    unknown_indicators : tuple of str
+        Indicators of the file that are not known (sorted): reported, then ignored.
+    excluded_uncertain : int
+        Rows tagged U that were dropped (0 when ``include_uncertain``).
+    merged : tuple
+        (city, indicator, year, values) of every city, indicator and year given by several rows,
+        now one row holding the mean of ``values``.
+    file : str
+        The file as named in errors.
+    """
+
+    table: pd.DataFrame
+    unknown_indicators: tuple[str, ...]
+    excluded_uncertain: int
+    merged: tuple[tuple[str, str, int, tuple[float, ...]], ...]
+    file: str
+
+    @property
+    def cities(self) -> tuple[str, ...]:
+        """The cities (and national or provincial rows) with at least one known observation, sorted."""
+        return tuple(sorted(self.table["city"].unique()))
+
+
+def _read_text(path: Path, display: str) -> str:
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise InputError(display, "(file)", str(path), "an existing file; this one was not found") from None
+    except IsADirectoryError:
+        raise InputError(display, "(file)", str(path), "a file, not a directory") from None
+    except UnicodeDecodeError as error:
+        raise InputError(display, f"byte {error.start}", error.object[error.start:error.start + 4],
+                         "UTF-8 text (a CSV file)") from None
+    except OSError as error:
+        raise InputError(display, "(file)", str(path), f"a readable file ({error.strerror})") from None
+
+
+def _records(text: str, display: str) -> list[tuple[int, dict[str, str]]]:
+    """(line number, row) of every data row; the header names the columns."""
+    allowed = f"a CSV file with the header {','.join(COLUMNS)} and one row per number"
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [name.strip() for name in next(reader)]
+    except StopIteration:
+        raise InputError(display, "(file)", "", f"{allowed}; the file is empty") from None
+    except csv.Error as error:
+        raise InputError(display, "line 1", str(error), allowed) from None
+    missing = [name for name in COLUMNS if name not in header]
+    if missing:
+        raise InputError(display, "line 1 (header)", ",".join(header)[:80],
+                         f"{allowed}; missing column(s): {', '.join(missing)}")
+    records, line = [], 1
+    try:
+        for fields in reader:
+            start, line = line + 1, reader.line_num
+            if not any(field.strip() for field in fields):
+                continue
+            if len(fields) != len(header):
+                raise InputError(display, f"line {start}", f"{len(fields)} fields",
+                                 f"{len(header)} fields like the header (quote a field holding a comma)")
+            records.append((start, {name: field.strip() for name, field in zip(header, fields)}))
+    except csv.Error as error:
+        raise InputError(display, f"line {line + 1}", str(error), allowed) from None
+    if not records:
+        raise InputError(display, "(file)", "header only", f"{allowed}; the file has no data rows")
+    return records
+
+
+def _number(text: str, display: str, line: int, column: str) -> float:
+    try:
+        number = float(text)
+    except ValueError:
+        number = math.nan
+    if not math.isfinite(number):
+        raise InputError(display, f"line {line}, column {column}", text,
+                         "a finite number with a decimal point, e.g. 192.68 (no thousands separators or units)")
+    return number
+
+
+def _checked_row(line: int, row: dict[str, str], display: str) -> dict:
+    """The row with ``year`` and ``value`` as numbers, its tag and its unit checked."""
+    year = _number(row["year"], display, line, "year")
+    if year != int(year) or not FIRST_YEAR <= year <= LAST_YEAR:
+        raise InputError(display, f"line {line}, column year", row["year"],
+                         f"a whole year between {FIRST_YEAR} and {LAST_YEAR}")
+    value = _number(row["value"], display, line, "value")
+    if row["tag"] not in TAGS:
+        raise InputError(display, f"line {line}, column tag", row["tag"],
+                         "S (official), M (one secondary source) or U (uncertain)")
+    known_unit = KNOWN_INDICATORS.get(row["indicator"])
+    if known_unit is not None and row["unit"] != known_unit:
+        raise InputError(display, f"line {line}, column unit", row["unit"],
+                         f"'{known_unit}', the unit of {row['indicator']} (convert the value)")
+    if not row["city"] or not row["indicator"]:
+        column = "city" if not row["city"] else "indicator"
+        raise InputError(display, f"line {line}, column {column}", "", f"a {column} name")
+    return {**{name: row[name] for name in COLUMNS}, "year": int(year), "value": value}
+
+
+def _merge_duplicates(table: pd.DataFrame) -> tuple[pd.DataFrame, tuple]:
+    """One row per city, indicator and year: several rows become their mean (see the module docstring)."""
+    keys = ["city", "indicator", "year"]
+    counts = table.groupby(keys)["value"].transform("size")
+    single, several = table[counts == 1], table[counts > 1]
+    merged_rows, merged = [], []
+    for (city, indicator, year), group in several.groupby(keys, sort=True):
+        values = tuple(float(value) for value in group["value"])
+        merged.append((city, indicator, int(year), values))
+        weakest = max(group["tag"], key=TAGS.index)
+        merged_rows.append({"city": city, "indicator": indicator, "unit": group["unit"].iloc[0], "year": int(year),
+                            "value": sum(values) / len(values), "source_url": " | ".join(group["source_url"]),
+                            "tag": weakest, "note": f"mean of {len(values)} rows: " + " | ".join(group["note"])})
+    table = pd.concat([single, pd.DataFrame(merged_rows, columns=list(COLUMNS))], ignore_index=True)
+    return table, tuple(merged)
+
+
+def load_observations(path: str | Path, *, include_uncertain: bool = False,
+                      display: str | None = None) -> Observations:
+    """Read a history data file (the columns of ``series.csv``; any subset of cities and indicators).
+
+    Parameters
+    ----------
+    path : str or Path
+        The CSV file.
+    include_uncertain : bool
+        Keep rows tagged U (by default they are dropped and counted).
+    display : str, optional
+        How to name the file in errors (default: ``str(path)``).
+
+    Returns
+    -------
+    Observations
+        The known indicators' rows, one per city, indicator and year; values in the units of
+        :data:`KNOWN_INDICATORS`.
+
+    Raises
+    ------
+    restrans.sim.scenario.errors.InputError
+        Missing or unreadable file, not UTF-8, empty or header only, missing columns (named), a row
+        with too many or too few fields, a non-numeric or non-finite value or year (named by line and
+        column), a tag other than S, M or U, a known indicator in another unit.
+    """
+    display = str(path) if display is None else display
+    records = _records(_read_text(Path(path), display), display)
+    rows = [_checked_row(line, row, display) for line, row in records]
+    table = pd.DataFrame(rows, columns=list(COLUMNS))
+    unknown = tuple(sorted(set(table["indicator"]) - set(KNOWN_INDICATORS)))
+    table = table[table["indicator"].isin(list(KNOWN_INDICATORS))]
+    uncertain = table["tag"] == "U"
+    excluded = 0 if include_uncertain else int(uncertain.sum())
+    if not include_uncertain:
+        table = table[~uncertain]
+    table, merged = _merge_duplicates(table)
+    table = table.astype({"year": "int64", "value": "float64"})
+    table = table.sort_values(["city", "indicator", "year"], kind="stable").reset_index(drop=True)
+    return Observations(table=table, unknown_indicators=unknown, excluded_uncertain=excluded, merged=merged,
+                        file=display)
+
+
+def select(observations: Observations, city: str, *, start: int | None = None,
+           end: int | None = None) -> pd.DataFrame:
+    """The rows of ``city`` with ``start <= year <= end`` (either bound may be None: open).
+
+    ``city`` matches regardless of letter case (``fuxin`` is ``Fuxin``).
+
+    Raises
+    ------
+    restrans.sim.scenario.errors.InputError
+        The city has no known observation in the file (the error names the cities that have), or no
+        row of the city falls in the window (the error gives the city's years).
+    """
+    cities = observations.cities
+    matches = [name for name in cities if name.lower() == str(city).strip().lower()]
+    if not matches:
+        raise InputError(observations.file, "city", city, f"a city of the file: {', '.join(cities) or '(none)'}",
+                         did_you_mean(city, cities))
+    rows = observations.table[observations.table["city"] == matches[0]]
+    inside = rows["year"].between(-math.inf if start is None else start, math.inf if end is None else end)
+    if not inside.any():
+        window = f"{'…' if start is None else start}–{'…' if end is None else end}"
+        raise InputError(observations.file, f"years {window}", matches[0],
+                         f"a window holding observations of {matches[0]}; its years are "
+                         f"{rows['year'].min()}–{rows['year'].max()}")
+    return rows[inside].reset_index(drop=True)
