@@ -85,6 +85,7 @@ def test_an_excerpt_of_the_reference_data_reads():
     ((row(unit="persons"),), HEADER, "line 2, column unit", "'10k persons', the unit of pop_registered"),
     ((row(tag="X"),), HEADER, "line 2, column tag", "S (official)"),
     ((row() + ",extra",), HEADER, "line 2", "9 fields"),
+    ((row(), row(city=""),), HEADER, "line 3, column city", "a city name"),
 ])
 def test_bad_files_give_one_line(tmp_path, lines, header, where, words):
     path = write(tmp_path, *lines, header=header)

@@ -129,7 +129,7 @@ class Observations:
     unknown_indicators : tuple of str
         Indicators of the file that are not known (sorted): reported, then ignored.
     excluded_uncertain : int
-        Rows tagged U that were dropped (0 when ``include_uncertain``).
+        Rows of known indicators tagged U that were dropped (0 when ``include_uncertain``).
     merged : tuple
         (city, indicator, year, values) of every city, indicator and year given by several rows,
         now one row holding the mean of ``values``.
@@ -206,7 +206,10 @@ def _number(text: str, display: str, line: int, column: str) -> float:
 
 
 def _checked_row(line: int, row: dict[str, str], display: str) -> dict:
-    """The row with ``year`` and ``value`` as numbers, its tag and its unit checked."""
+    """The row with ``year`` and ``value`` as numbers, its names, tag and unit checked."""
+    if not row["city"] or not row["indicator"]:
+        column = "city" if not row["city"] else "indicator"
+        raise InputError(display, f"line {line}, column {column}", "", f"a {column} name")
     year = _number(row["year"], display, line, "year")
     if year != int(year) or not FIRST_YEAR <= year <= LAST_YEAR:
         raise InputError(display, f"line {line}, column year", row["year"],
@@ -219,9 +222,6 @@ def _checked_row(line: int, row: dict[str, str], display: str) -> dict:
     if known_unit is not None and row["unit"] != known_unit:
         raise InputError(display, f"line {line}, column unit", row["unit"],
                          f"'{known_unit}', the unit of {row['indicator']} (convert the value)")
-    if not row["city"] or not row["indicator"]:
-        column = "city" if not row["city"] else "indicator"
-        raise InputError(display, f"line {line}, column {column}", "", f"a {column} name")
     return {**{name: row[name] for name in COLUMNS}, "year": int(year), "value": value}
 
 
