@@ -5,8 +5,9 @@ BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
 STAMP_APP := $(VENV)/.installed-app
+STAMP_FAST := $(VENV)/.installed-fast
 
-.PHONY: run test clean docs benchmark twin app system-packages app-benchmark
+.PHONY: run test clean docs benchmark twin app system-packages app-benchmark validate cities
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,10 +19,14 @@ $(STAMP_RUN): pyproject.toml | $(BIN)/python
 
 $(STAMP_TEST): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
-	touch $@ $(STAMP_RUN) $(STAMP_APP)
+	touch $@ $(STAMP_RUN) $(STAMP_APP) $(STAMP_FAST)
 
 $(STAMP_APP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[app,fast]"
+	touch $@ $(STAMP_RUN) $(STAMP_FAST)
+
+$(STAMP_FAST): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[fast]"
 	touch $@ $(STAMP_RUN)
 
 # The policy mixes of scenarios/ (issue 3); the first file of a compare is the baseline.
@@ -48,6 +53,14 @@ test: $(STAMP_TEST) system-packages
 # The classroom simulator at http://127.0.0.1:8050/ (APP_ARGS='--lang zh --port 8060').
 app: $(STAMP_APP)
 	$(BIN)/restrans app $(APP_ARGS)
+
+# Every city of the shipped history fitted 2010-2017 and held out 2018-2021: outputs/validation/index.html.
+validate: $(STAMP_FAST)
+	$(BIN)/restrans calibrate --data model/data/history.csv --all --out outputs/validation
+
+# Rebuild the city presets model/regions/cities/*.yaml from model/data/history.csv.
+cities: $(STAMP_RUN)
+	$(BIN)/python -m restrans.sim.history.cities
 
 docs: $(STAMP_RUN)
 	$(BIN)/restrans describe levers --format markdown > docs/levers.md

@@ -133,13 +133,32 @@ def describe(
 
 
 def calibrate(
-    region: str = typer.Argument(..., help="Region preset name (restrans describe regions)."),
+    region: str = typer.Argument(None, help="Region preset name (restrans describe regions); not with --data."),
     write: bool = typer.Option(False, "--write", help="Store the calibrated values in the preset file."),
+    data: Path = typer.Option(None, "--data", help="History file (columns of model/data/history.csv): fit a "
+                              "city's behavioural parameters to it."),
+    city: str = typer.Option(None, "--city", help="City of the data to fit (with --data)."),
+    all_cities: bool = typer.Option(False, "--all", help="Fit every city of the data, with a combined index.html."),
+    region_type: str = typer.Option(None, "--type", help="Region type of a city without a preset."),
+    start: int = typer.Option(2010, "--start", help="Year of the start state (census year)."),
+    fit_until: int = typer.Option(2017, "--fit-until", help="Last year fitted; later years are held out."),
+    holdout_until: int = typer.Option(2021, "--holdout-until", help="Last year held out."),
+    params: str = typer.Option(None, "--params", help="Comma-separated parameters to fit (default: the type's set)."),
+    out: Path = typer.Option(None, "--out", help="Output folder (default outputs/calibrate/<city> or "
+                             "outputs/validation with --all)."),
+    include_uncertain: bool = typer.Option(False, "--include-uncertain", help="Use rows tagged U too."),
+    language: str = typer.Option("en", "--lang", help="en or zh (the validation pages)."),
 ) -> None:
-    """Recompute a preset's reference parameters from its 2025 state (after editing its initial stocks)."""
+    """Recompute a preset's reference parameters from its start state, or (--data) fit a city to its history."""
+    if data is not None or city is not None or all_cities:
+        _calibrate_history(region, data, city, all_cities, region_type, (start, fit_until, holdout_until), params,
+                           out, include_uncertain, language)
+        return
     from restrans.sim.engine.calibration import calibrated_values, write_calibration
     from restrans.sim.scenario.regions import load_region
 
+    if region is None:
+        _fail("restrans calibrate: give a region preset, or --data FILE with --city NAME or --all", 2)
     try:
         preset = load_region(region)
         values = calibrated_values(region)
@@ -150,6 +169,19 @@ def calibrate(
     print_table(f"calibration of {region}", ["parameter", "preset", "calibrated"], rows)
     if write:
         console.print(f"wrote {write_calibration(region, values)}", markup=False)
+
+
+def _calibrate_history(region, data, city, all_cities, region_type, window, params, out, include_uncertain,
+                       language) -> None:
+    """``restrans calibrate --data``: one city (``--city``) or all (``--all``); prints the statistics."""
+    from restrans.sim.cli.history import calibrate_history
+
+    if region is not None:
+        _fail(f"restrans calibrate: a region preset ({region}) and --data do not go together", 2)
+    if data is None or (city is None) == (not all_cities):
+        _fail("restrans calibrate --data FILE needs exactly one of --city NAME and --all", 2)
+    names = tuple(name.strip() for name in params.split(",") if name.strip()) if params else None
+    calibrate_history(data, city, region_type, window, names, out, include_uncertain, language)
 
 
 from restrans.sim.cli.ensembles import register as _register_ensemble_commands  # noqa: E402

@@ -20,6 +20,7 @@ import yaml
 from restrans.model.parameters import PARAMETERS, ParameterIndex
 from restrans.sim.engine.calibration import CALIBRATED_PARAMETERS, calibrated_batch
 from restrans.sim.engine.outputs import write_folder
+from restrans.sim.history.archetypes import derivation_table
 from restrans.sim.history.cities import CITY_TYPES, city_document, preset_name
 from restrans.sim.history.fitting import FitResult, fit, predictions
 from restrans.sim.history.observations import STATISTICAL_BREAKS, load_observations, select, years_across_break
@@ -171,7 +172,8 @@ def calibrate_all(data: str | Path, directory: Path, *, start: int = 2010, fit_u
                   holdout_until: int = 2021, include_uncertain: bool = False, language: str = "en",
                   progress=None) -> list[CityCalibration]:
     """Calibrate every city of ``data`` with a census population and a known type; write ``directory`` whole:
-    one folder per city and the combined ``index.html`` (see :func:`calibrate_city`)."""
+    one folder per city, the combined ``index.html`` and ``statistics.csv``, and ``archetypes.csv`` (the
+    re-derivation of the type presets, :mod:`restrans.sim.history.archetypes`); see :func:`calibrate_city`."""
     from restrans.sim.history.validation_report import render_validation_index
 
     check_window(start, fit_until, holdout_until)
@@ -194,5 +196,6 @@ def calibrate_all(data: str | Path, directory: Path, *, start: int = 2010, fit_u
     contents["index.html"] = render_validation_index(summaries, language).encode("utf-8")
     combined = pd.concat([calibration.statistics for calibration in calibrations], ignore_index=True)
     contents["statistics.csv"] = combined.to_csv(index=False).encode("utf-8")
+    contents["archetypes.csv"] = derivation_table(calibrations).to_csv(index=False).encode("utf-8")
     write_folder(Path(directory), contents)
     return calibrations

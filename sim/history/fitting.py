@@ -24,22 +24,21 @@ from restrans.sim.history.observables import simulated_values
 from restrans.sim.scenario.schedules import LeverSchedules
 
 COMMON_FIT_PARAMETERS: tuple[str, ...] = (
-    "technology_growth", "new_industry_reinvestment_rate", "processing_reinvestment_rate",
-    "capital_depreciation_rate", "base_migration_rate", "migration_income_sensitivity", "successor_skill_match",
-    "tightness_half_saturation",
+    "technology_growth", "new_industry_reinvestment_rate", "base_migration_rate", "migration_income_sensitivity",
 )
-"""Fitted for every type: the trend of productivity, the reinvestment and depreciation that set industry's
-growth, the two migration parameters that set population change, and the two of the labour market that set
-how fast industry can hire (skill match of job-seekers, tightness at which hiring saturates)."""
+"""Fitted for every type, one per mechanism the three compared series can inform: the productivity trend and
+industry's reinvestment (real GDP and the secondary share), the base migration rate and its response to income
+(population). Larger sets leave J'J near singular on 20-25 observations (collinear reinvestment and
+depreciation; labour-bound industry that more capital does not move), so their standard errors say nothing."""
 FIT_PARAMETERS: dict[str, tuple[str, ...]] = {
     "coal_declining": COMMON_FIT_PARAMETERS + ("mining_productivity_growth",),
     "coal_mature": COMMON_FIT_PARAMETERS + ("mining_productivity_growth",),
-    "coal_growing": COMMON_FIT_PARAMETERS + ("mining_productivity_growth", "capacity_investment_rate"),
+    "coal_growing": COMMON_FIT_PARAMETERS + ("mining_productivity_growth",),
     "coal_regenerating": COMMON_FIT_PARAMETERS + ("mining_productivity_growth",),
     "forest_declining": COMMON_FIT_PARAMETERS,
 }
-"""The default fitted set per region type (``--params`` overrides it): mining cities add the productivity
-trend of their mines (it sets how fast mining sheds labour), growing ones their capacity investment."""
+"""The default fitted set per region type (``--params`` overrides it): coal cities add the productivity trend
+of their mines, which sets how fast mining sheds labour and its share of GDP falls."""
 FINITE_DIFFERENCE_STEP = 1e-3
 """Step of the forward differences, as a share of each parameter's plausible range."""
 

@@ -4,7 +4,7 @@
 with the columns of the history data (``series, unit, year, value,
 source_url, tag, note``). :data:`DRIVER_SERIES` turns some of them into the
 value of a driver lever by year, e.g. the thermal-coal price relative to
-its 2024 level for a price index. A scenario writes
+2018 for ``resource_price_index``. A scenario writes
 ``national_income_growth: {series: national_income_growth}``; the lever then takes
 the year's value from 1 January to 31 December (a step each year) and keeps
 the last year's value afterwards, the first year's before. Rows tagged U
@@ -53,6 +53,10 @@ class DriverSeries:
 
 
 DRIVER_SERIES: dict[str, DriverSeries] = {series.name: series for series in (
+    DriverSeries("coal_price_index", "resource_price_index", ("coal_price_qinhuangdao",), "ratio", 2018,
+                 "Qinhuangdao thermal-coal spot price (annual average, BP via OWID) relative to 2018: 2018's price "
+                 "(US$99/t, about 660 CNY/t) is the series' closest to the 2025 level that the presets' trend "
+                 "price stands for."),
     DriverSeries("national_income_growth", "national_income_growth",
                  ("national_gdp_per_capita_growth", "national_real_gdp_growth"), "percent", 0,
                  "Real growth of national GDP per head (NBS), else of GDP. ASSUMPTION: a proxy for the real growth "

@@ -1,0 +1,161 @@
+"""History mode: driver series, city presets, runs from 2010, the fit and `restrans calibrate --data`."""
+from __future__ import annotations
+
+import dataclasses
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from restrans.model.levers import LeverIndex
+from restrans.sim.cli.commands import app
+from restrans.sim.engine.engines import simulate
+from restrans.sim.history.cities import CITY_TYPES, city_document, preset_name, preset_text
+from restrans.sim.history.fitting import fit, predictions
+from restrans.sim.history.problems import build_problem
+from restrans.sim.scenario.driver_series import series_points, series_values
+from restrans.sim.scenario.errors import InputError
+from restrans.sim.scenario.regions import CITIES_FOLDER, REGIONS_DIRECTORY, load_region
+from restrans.sim.scenario.scenario import load_scenario
+from tests.conftest import ROOT, SCENARIOS
+
+HISTORY = ROOT / "model" / "data" / "history.csv"
+runner = CliRunner()
+
+
+def invoke(*arguments):
+    return runner.invoke(app, [str(argument) for argument in arguments], catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def table():
+    data = pd.read_csv(HISTORY)
+    return data[data["tag"] != "U"]
+
+
+def test_driver_series_is_a_yearly_step_function():
+    values = series_values("national_income_growth")
+    times, levels = series_points("national_income_growth")
+    assert values[2010] == pytest.approx(0.099, abs=1e-12)  # 9.9 % real growth of GDP per head (NBS)
+    first, second = list(values)[:2]
+    assert times[:3] == (float(first), float(second), float(second))
+    assert levels[:3] == (values[first], values[first], values[second])
+
+
+def test_a_series_schedule_sets_the_lever_by_year(tmp_path):
+    scenario = load_scenario(SCENARIOS / "history" / "fuxin.yaml")
+    schedule = scenario.lever_schedule("national_income_growth", 0.04)
+    assert schedule.value_at(2012.5) == pytest.approx(series_values("national_income_growth")[2012], abs=1e-15)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: bad\nlevers:\n  national_income_growth: {series: national_incme_growth}\n")
+    with pytest.raises(InputError, match="national_income_growth"):
+        load_scenario(bad)
+
+
+@pytest.mark.parametrize("city", sorted(CITY_TYPES))
+def test_shipped_city_presets_are_current(table, city):
+    archetype = CITY_TYPES[city][0]
+    path = REGIONS_DIRECTORY / CITIES_FOLDER / f"{preset_name(city)}.yaml"
+    assert path.read_text(encoding="utf-8") == preset_text(city_document(table, city, archetype)), (
+        f"{path} is stale: python -m restrans.sim.history.cities")
+    preset = load_region(preset_name(city))
+    assert (preset.archetype, preset.year) == (archetype, 2010)
+
+
+def test_city_preset_starts_from_the_census(table):
+    preset = load_region("fuxin")
+    people = sum(preset.initial[name] for name in (
+        "children", "inactive_working_age", "elderly", "mining_employment", "successor_employment",
+        "service_employment", "laid_off_miners", "retrained_job_seekers", "other_unemployed"))
+    census = table[(table["city"] == "Fuxin") & (table["indicator"] == "pop_resident_census") & (table["year"] == 2010)]
+    assert people == pytest.approx(10.0 * float(census["value"].iloc[0]), rel=1e-9)
+
+
+def _relabelled(tmp_path, start, end):
+    path = tmp_path / f"fuxin_{start}.yaml"
+    path.write_text(f"name: fuxin_{start}\nextends: {SCENARIOS / 'history' / 'fuxin.yaml'}\n"
+                    f"time: {{start: {start}, end: {end}, saveper: 0.25}}\n")
+    return load_scenario(path)
+
+
+def test_a_run_from_2010_sees_2010s_world(tmp_path):
+    """The same start state run from 2010 and from 2025: drivers read by time make the two differ."""
+    early = simulate([_relabelled(tmp_path, 2010, 2015)])
+    late = simulate([_relabelled(tmp_path, 2025, 2030)])
+    assert early.levers[8, LeverIndex.national_income_growth, 0] == pytest.approx(0.072, abs=1e-12)
+    assert late.levers[8, LeverIndex.national_income_growth, 0] == pytest.approx(0.051, abs=1e-12)  # last year kept
+    assert not np.allclose(early.variables["gdp"], late.variables["gdp"], rtol=1e-3)
+
+
+def test_a_run_from_2010_reaches_2025_near_its_type(tmp_path):
+    """Fuxin run 2010-2025 against the coal_declining preset's 2025 state: population within 15 %.
+
+    GDP is not compared: the model's economy shrinks in the 2010s where the real one grew (README,
+    validation), so the 2025 GDP is far below the preset's.
+    """
+    results = simulate([_relabelled(tmp_path, 2010, 2025)])
+    type_start = simulate([load_scenario(SCENARIOS / "baseline.yaml", region="coal_declining")])
+    population_2025 = float(results.variables["population"][-1, 0])
+    preset_population = float(type_start.variables["population"][0, 0])
+    assert population_2025 == pytest.approx(preset_population, rel=0.15)
+
+
+def test_the_fit_recovers_known_parameters(table):
+    """Synthetic data from chosen parameters plus 0.5 % noise: each fitted value within 3 standard errors."""
+    names = ("technology_growth", "base_migration_rate", "migration_income_sensitivity", "mining_productivity_growth")
+    problem, _ = build_problem(table, "Huaibei", names=names)
+    truth = problem.lower + np.array([0.7, 0.3, 0.6, 0.4]) * (problem.upper - problem.lower)
+    simulated = predictions(problem, truth[:, None])[:, 0]
+    noise = 1.0 + 0.005 * np.random.default_rng(7).standard_normal(simulated.size)
+    synthetic = dataclasses.replace(problem, observations=problem.observations.assign(observed=simulated * noise))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        result = fit(synthetic)
+    assert np.all(np.isfinite(result.standard_errors))
+    assert np.all(np.abs(result.values - truth) <= 3.0 * result.standard_errors), (result.values, truth)
+    assert result.cost < result.prior_cost
+
+
+def test_calibrate_writes_the_four_files(tmp_path):
+    out = tmp_path / "fuxin"
+    result = invoke("calibrate", "--data", HISTORY, "--city", "Fuxin", "--out", out)
+    assert result.exit_code == 0, result.output
+    assert {path.name for path in out.iterdir()} == {"fitted.yaml", "validation.csv", "statistics.csv",
+                                                     "validation.html"}
+    validation = pd.read_csv(out / "validation.csv")
+    assert list(validation.columns) == ["city", "indicator", "year", "observed", "simulated", "sample"]
+    assert set(validation["sample"]) == {"fit", "holdout"}
+    assert validation[validation["sample"] == "fit"]["year"].max() <= 2017
+    fitted = yaml.safe_load((out / "fitted.yaml").read_text(encoding="utf-8"))
+    assert "fitted to Fuxin 2010-2017" in fitted["parameters"]["technology_growth"]["source"]
+    statistics = pd.read_csv(out / "statistics.csv")
+    again = tmp_path / "again"
+    assert invoke("calibrate", "--data", HISTORY, "--city", "fuxin", "--out", again).exit_code == 0
+    pd.testing.assert_frame_equal(statistics, pd.read_csv(again / "statistics.csv"), rtol=0, atol=0)
+
+
+def _data_file(tmp_path, text):
+    path = tmp_path / "data.csv"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+HEADER = "city,indicator,unit,year,value,source_url,tag,note\n"
+
+
+@pytest.mark.parametrize(("text", "arguments", "expected"), [
+    ("city,indicator,year,value\nFuxin,pop_registered,2010,190\n", ("--city", "Fuxin"), "missing"),
+    (HEADER + "Fuxin,pop_registered,10k persons,2010,many,http://x,S,\n", ("--city", "Fuxin"), "line 2"),
+    (HEADER + "Newtown,pop_resident_census,10k persons,2010,100,http://x,S,\n", ("--city", "Newtown"), "--type"),
+    (HEADER + "Fuxin,pop_resident_census,10k persons,2010,181.9,http://x,S,\n", ("--city", "Fuxin"), "fit window"),
+])
+def test_bad_data_gives_one_line_and_exit_code_2(tmp_path, text, arguments, expected):
+    out = tmp_path / "out"
+    result = invoke("calibrate", "--data", _data_file(tmp_path, text), *arguments, "--out", out)
+    assert result.exit_code == 2, result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and expected in lines[0], result.output
+    assert not out.exists()
