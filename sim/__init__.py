@@ -9,6 +9,7 @@ stages before it (a test checks it, function-level imports included):
 4. :mod:`~restrans.sim.report` — figures and the comparison report;
 5. :mod:`~restrans.sim.ensembles` — sweeps, uncertainty and sensitivity over many runs;
 6. :mod:`~restrans.sim.history` — observed series of real cities, fit statistics, the validation report;
-7. :mod:`~restrans.sim.vensim` — the Vensim twin writer and foreign Vensim/XMILE models;
-8. :mod:`~restrans.sim.cli` — the ``restrans`` command.
+7. :mod:`~restrans.sim.app` — the classroom simulator and its lessons;
+8. :mod:`~restrans.sim.vensim` — the Vensim twin writer and foreign Vensim/XMILE models;
+9. :mod:`~restrans.sim.cli` — the ``restrans`` command.
 """

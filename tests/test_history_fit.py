@@ -159,3 +159,13 @@ def test_bad_data_gives_one_line_and_exit_code_2(tmp_path, text, arguments, expe
     lines = [line for line in result.output.splitlines() if line.strip()]
     assert len(lines) == 1 and expected in lines[0], result.output
     assert not out.exists()
+
+
+def test_unknown_indicators_are_reported_and_ignored(tmp_path):
+    text = HISTORY.read_text(encoding="utf-8") + "Fuxin,made_up_indicator,1,2012,3.5,http://example.org,S,\n"
+    result = invoke("calibrate", "--data", _data_file(tmp_path, text), "--city", "Fuxin", "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    notices = [line for line in result.output.splitlines() if "ignored unknown indicators:" in line]
+    assert len(notices) == 1 and "made_up_indicator" in notices[0]
+    validation = pd.read_csv(tmp_path / "out" / "validation.csv")
+    assert "made_up_indicator" not in set(validation["indicator"])

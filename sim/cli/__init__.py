@@ -1,4 +1,4 @@
-"""Stage 8, the ``restrans`` command line (typer): commands, ensemble commands, ``describe``.
+"""Stage 9, the ``restrans`` command line (typer): commands, ensemble commands, ``describe``.
 
 May import everything before it. :func:`main` is the console entry point.
 """

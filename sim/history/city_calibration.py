@@ -170,14 +170,14 @@ def city_folder(city: str) -> str:
 
 def calibrate_all(data: str | Path, directory: Path, *, start: int = 2010, fit_until: int = 2017,
                   holdout_until: int = 2021, include_uncertain: bool = False, language: str = "en",
-                  progress=None) -> list[CityCalibration]:
+                  progress=None, observations=None) -> list[CityCalibration]:
     """Calibrate every city of ``data`` with a census population and a known type; write ``directory`` whole:
     one folder per city, the combined ``index.html`` and ``statistics.csv``, and ``archetypes.csv`` (the
     re-derivation of the type presets, :mod:`restrans.sim.history.archetypes`); see :func:`calibrate_city`."""
     from restrans.sim.history.validation_report import render_validation_index
 
     check_window(start, fit_until, holdout_until)
-    observations = load_observations(data, include_uncertain=include_uncertain)
+    observations = observations or load_observations(data, include_uncertain=include_uncertain)
     calibrations = []
     for city in data_cities(observations):
         if default_type(city) is None and preset_name(city) not in available_cities():

@@ -1,4 +1,4 @@
-"""Stage 7, Vensim: the twin writer (.mdl and .cin exports) and foreign Vensim/XMILE models and their sweeps.
+"""Stage 8, Vensim: the twin writer (.mdl and .cin exports) and foreign Vensim/XMILE models and their sweeps.
 
-May import: :mod:`restrans.model` and the stages scenario, engine, compare, report, ensembles.
+May import: :mod:`restrans.model` and the stages scenario, engine, compare, report, ensembles, history.
 """
