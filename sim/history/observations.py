@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from restrans.sim.scenario.errors import InputError, did_you_mean
+from restrans.sim.scenario.errors import InputError, did_you_mean, read_text_file
 
 COLUMNS: tuple[str, ...] = ("city", "indicator", "unit", "year", "value", "source_url", "tag", "note")
 """The columns a history data file must have, in the order of the table read."""
@@ -150,17 +150,7 @@ class Observations:
 
 
 def _read_text(path: Path, display: str) -> str:
-    try:
-        return path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(display, "(file)", str(path), "an existing file; this one was not found") from None
-    except IsADirectoryError:
-        raise InputError(display, "(file)", str(path), "a file, not a directory") from None
-    except UnicodeDecodeError as error:
-        raise InputError(display, f"byte {error.start}", error.object[error.start:error.start + 4],
-                         "UTF-8 text (a CSV file)") from None
-    except OSError as error:
-        raise InputError(display, "(file)", str(path), f"a readable file ({error.strerror})") from None
+    return read_text_file(path, display, "UTF-8 text (a CSV file)")
 
 
 def _records(text: str, display: str) -> list[tuple[int, dict[str, str]]]:

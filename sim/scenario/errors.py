@@ -225,6 +225,21 @@ def _check_expanded_size(text: str, display: str) -> None:
                          "repeated inside aliases multiplies the file's size")
 
 
+def read_text_file(path: str | Path, display: str, kind: str = "UTF-8 text") -> str:
+    """The text of a UTF-8 input file (a BOM is dropped); an InputError naming ``display`` when it is missing,
+    a directory, not UTF-8 (``kind`` says what was expected) or unreadable."""
+    try:
+        return Path(path).read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise InputError(display, "(file)", str(path), "an existing file; this one was not found") from None
+    except IsADirectoryError:
+        raise InputError(display, "(file)", str(path), "a file, not a directory") from None
+    except UnicodeDecodeError as error:
+        raise InputError(display, f"byte {error.start}", error.object[error.start:error.start + 4], kind) from None
+    except OSError as error:
+        raise InputError(display, "(file)", str(path), f"a readable file ({error.strerror})") from None
+
+
 def read_yaml_mapping(path: str | Path, display: str | None = None, what: str = "a YAML mapping") -> dict:
     """Read a YAML file whose top level must be a non-empty mapping.
 
@@ -246,17 +261,7 @@ def read_yaml_mapping(path: str | Path, display: str | None = None, what: str = 
         :data:`MAXIMUM_YAML_NODES` values once its aliases are expanded.
     """
     display = str(path) if display is None else display
-    try:
-        text = Path(path).read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(display, "(file)", str(path), "an existing file; this one was not found") from None
-    except IsADirectoryError:
-        raise InputError(display, "(file)", str(path), "a file, not a directory") from None
-    except UnicodeDecodeError as error:
-        raise InputError(display, f"byte {error.start}", error.object[error.start:error.start + 4],
-                         "UTF-8 text") from None
-    except OSError as error:
-        raise InputError(display, "(file)", str(path), f"a readable file ({error.strerror})") from None
+    text = read_text_file(path, display)
     if len(text.encode("utf-8")) > MAXIMUM_YAML_BYTES:
         raise InputError(display, "(file)", f"{len(text.encode('utf-8')):,} bytes",
                          f"a file of at most {MAXIMUM_YAML_BYTES:,} bytes")
