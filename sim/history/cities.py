@@ -7,7 +7,9 @@ else comes from the region type's 2025 preset, moved to the start year by
 rules stated in :func:`city_state` and marked in each entry's source as
 ``type default``. The city's references (price, knowledge, productivities,
 programme spending, labour-force entry) are then calibrated so the start year
-is a rest point of the city's own economy, as for the archetypes.
+is a rest point of the city's own economy, as for the archetypes; so is the
+reference margin of its mines (the archetypes keep theirs: a declining type's
+mines start below it by design).
 """
 from __future__ import annotations
 
@@ -109,6 +111,11 @@ def city_state(table, city, archetype, year=_CENSUS_YEAR):
     gdp = _observed(table, city, "gdp_current", year)
     _scale_economy(state, parameters, levers, gdp, _observed(table, city, "secondary_share_gdp", year), year,
                    sources)
+    calibrated = calibrated_batch(state[:, None], parameters[:, None], levers[:, None])
+    margin = auxiliaries(state[:, None], calibrated, levers[:, None])["mining_margin"]
+    parameters[ParameterIndex.reference_margin] = float(margin[0])
+    sources["parameters.reference_margin"] = (f"the city's {year} cash margin of mining: its mines start at their "
+                                              "normal margin (a rest point), as the other references")
     return state, calibrated_batch(state[:, None], parameters[:, None], levers[:, None])[:, 0], levers, sources
 
 
