@@ -7,7 +7,6 @@ replays the national history only (``scenarios/history/national.yaml``).
 """
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -88,4 +87,4 @@ def build_problem(table: pd.DataFrame, city: str, *, archetype: str | None = Non
     times = np.arange(start, holdout_until + 1, dtype=float)
     problem = HistoryProblem(state, parameters, schedules, times, method, dt, names, prior, lower, upper,
                              observations.reset_index(drop=True), start_values)
-    return replace(problem), archetype
+    return problem, archetype
