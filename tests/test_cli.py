@@ -1,6 +1,7 @@
 """The restrans command, in-process: run, validate, describe, and bad input."""
 from __future__ import annotations
 
+import io
 import json
 
 import pandas as pd
@@ -132,6 +133,9 @@ def test_describe_table_and_regions():
     assert invoke("describe", "params").exit_code == 0
     regions = invoke("describe", "regions", "--format", "csv")
     assert regions.exit_code == 0 and "coal_declining" in regions.output and "forest_declining" in regions.output
+    frame = pd.read_csv(io.StringIO(regions.output))
+    fuxin = frame[frame["region"] == "fuxin"].iloc[0]
+    assert (fuxin["type"], fuxin["start year"]) == ("coal_declining", 2010)
 
 
 def test_committed_lever_docs_match_describe():

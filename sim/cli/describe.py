@@ -7,7 +7,7 @@ from restrans.model.levers import LEVERS, OUTSIDE_BOUNDARY, SEED_SECTIONS
 from restrans.model.parameters import PARAMETERS
 from restrans.model.stocks import STOCKS
 from restrans.sim.report.translations import LANGUAGES, explanation, label
-from restrans.sim.scenario.regions import available_regions, load_region
+from restrans.sim.scenario.regions import available_cities, available_regions, load_region
 
 TOPICS: tuple[str, ...] = ("params", "stocks", "levers", "regions")
 KINDS: dict[str, str] = {"params": "parameter", "stocks": "stock", "levers": "lever", "regions": "region"}
@@ -49,10 +49,11 @@ def _declarations(topic: str) -> pd.DataFrame:
         return pd.DataFrame(rows, columns=["lever", "seed sections", "unit", "bounds", "baseline",
                                            "cost (bn CNY/yr per unit)", "central share", "kind", "doc", "source"])
     if topic == "regions":
-        presets = [load_region(name) for name in available_regions()]
-        rows = [(r.name, r.label, len(r.initial), len(r.parameters), len(r.levers), r.description) for r in presets]
-        return pd.DataFrame(rows, columns=["region", "label", "initial stocks set", "parameters set",
-                                           "levers set", "description"])
+        presets = [load_region(name) for name in available_regions() + available_cities()]
+        rows = [(r.name, r.label, r.archetype or r.name, r.year, len(r.initial), len(r.parameters), len(r.levers),
+                 r.description) for r in presets]
+        return pd.DataFrame(rows, columns=["region", "label", "type", "start year", "initial stocks set",
+                                           "parameters set", "levers set", "description"])
     raise ValueError(f"unknown topic {topic!r}")
 
 
