@@ -84,13 +84,16 @@ def city_state(table, city, archetype, year=_CENSUS_YEAR):
     """Initial stocks, parameters and levers of ``city`` in ``year``, with the source of every changed entry.
 
     Rules: people stocks scale with residents (the 65+ share from the census,
-    the child share of the type); the economy's stocks and spending levers scale
-    with GDP in 2025 prices; mining and successor stocks are multiplied by the
-    one factor that makes the secondary share (mining, processing, new industry
-    and the construction content of public works) equal the observed one;
-    national income per head is 2025's divided by the real growth since
-    ``year``; the technology index and mining productivity are deflated by
-    their trend growth since ``year``.
+    the child share of the type); national income per head, per-head spending
+    standards and benefits are 2025's divided by the real growth of GDP per
+    head since ``year``; the technology index and mining productivity are
+    deflated by their trend growth since ``year`` (mining keeps its output, so
+    it employs more miners); the economy's stocks and spending levers scale
+    with GDP in 2025 prices; mining and successor stocks and jobs are then
+    multiplied by the one factor that makes their value added equal the
+    observed secondary share x GDP (:func:`_scale_economy`). The references are
+    calibrated to this state at the preset's lever values (the trend price),
+    the reference margin of the mines included.
 
     Returns
     -------
@@ -114,8 +117,8 @@ def city_state(table, city, archetype, year=_CENSUS_YEAR):
     calibrated = calibrated_batch(state[:, None], parameters[:, None], levers[:, None])
     margin = auxiliaries(state[:, None], calibrated, levers[:, None])["mining_margin"]
     parameters[ParameterIndex.reference_margin] = float(margin[0])
-    sources["parameters.reference_margin"] = (f"the city's {year} cash margin of mining: its mines start at their "
-                                              "normal margin (a rest point), as the other references")
+    sources["parameters.reference_margin"] = (f"the city's {year} cash margin of mining at the trend price: its "
+                                              "mines start at their normal margin, as the other references")
     return state, calibrated_batch(state[:, None], parameters[:, None], levers[:, None])[:, 0], levers, sources
 
 
