@@ -224,6 +224,27 @@ def _integrate_blocks_yearly(start, stop, initial_state, parameters, constant_le
                     out[k, :, first_run + lane] = np.nan
 
 
+def _auxiliary_blocks(start, stop, state, parameters, levers, fast, out):
+    """Every auxiliary of the columns of blocks ``start`` … ``stop - 1`` into ``out`` (n_auxiliaries, n_columns)."""
+    n_columns = state.shape[1]
+    lanes = compiled.BLOCK_LANES
+    b = np.zeros(compiled.BLOCK_ROWS * lanes)
+    for block in range(start, stop):
+        first = block * lanes
+        for lane in range(lanes):
+            column = min(first + lane, n_columns - 1)
+            for i in range(state.shape[0]):
+                b[i * lanes + lane] = state[i, column]
+            for i in range(parameters.shape[0]):
+                b[(compiled.BLOCK_PARAMETER_ROW + i) * lanes + lane] = parameters[i, column % parameters.shape[1]]
+            for i in range(levers.shape[0]):
+                b[(compiled.BLOCK_LEVER_ROW + i) * lanes + lane] = levers[i, column]
+        _block_auxiliaries(fast, b)
+        for lane in range(min(lanes, n_columns - first)):
+            for k in range(out.shape[0]):
+                out[k, first + lane] = b[(compiled.BLOCK_OUTPUT_ROW + k) * lanes + lane]
+
+
 if AVAILABLE:
     _inline = compiled.numba.njit(nogil=True, inline="always", error_model="numpy")
     (_set_block_levers, _block_rates, _block_auxiliaries, _rk4_block_step, _step_block, _load_block, _check_finite,
@@ -233,6 +254,25 @@ if AVAILABLE:
                                            _record_year))
     _kernel = compiled.cached_kernel(_integrate_blocks)
     _yearly_kernel = compiled.cached_kernel(_integrate_blocks_yearly)
+    _auxiliary_kernel = compiled.cached_kernel(_auxiliary_blocks)
+
+
+def auxiliary_columns(state, parameters, levers, threads: int = 1, fast: bool = False) -> np.ndarray:
+    """Every auxiliary (n_auxiliaries, n_columns) of columns of stocks and levers (rows, n_columns).
+
+    ``parameters`` (n_parameters, n_runs), where ``n_columns`` is a multiple of ``n_runs``: column ``c`` has the
+    parameters of run ``c % n_runs`` (the columns of several times of a batch, time-major).
+
+    With the blocked kernels: ``fast`` gives the values the fast kernel computes while it integrates, so
+    outcomes from stored trajectories equal those accumulated in the kernel; exact mode equals
+    :func:`restrans.model.compiled.auxiliary_array` bit for bit. Units as in
+    :data:`restrans.model.variables.AUXILIARIES`.
+    """
+    n_columns = state.shape[1]
+    out = np.empty((compiled.N_AUXILIARIES, n_columns))
+    compiled.run_in_threads(_auxiliary_kernel, _blocks(n_columns), threads, state, parameters, levers, bool(fast),
+                            out)
+    return out
 
 
 def _blocks(n_runs: int) -> int:

@@ -22,7 +22,7 @@ import pandas as pd
 from restrans.sim.ensembles.outcomes import whole_years
 from restrans.sim.engine.outputs import atomic_write_bytes, atomic_write_text, build_manifest, file_sha256
 from restrans.sim.ensembles.sweep import default_targets_path, load_targets_for
-from restrans.sim.ensembles.sweep_runs import ChunkTask, RunPlan, resolve_backend
+from restrans.sim.ensembles.sweep_runs import ChunkTask, RunPlan, precision_record, resolve_backend
 from restrans.sim.ensembles.sweep_spec import KEY_TRAJECTORIES
 
 SOBOL_COLUMNS = ("S1", "S1_conf", "ST", "ST_conf")
@@ -111,12 +111,12 @@ def sensitivity_indices(factors: Sequence, method: str, n: int, seed: int,
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(), values, outputs
 
 
-def _model_evaluator(spec, targets, workers, scheduler, progress):
+def _model_evaluator(spec, targets, workers, scheduler, progress, precision="fast"):
     """``evaluate(values)`` running the sweep's base scenario in chunks: outcomes and key trajectories per year."""
     from restrans.sim.ensembles.executors import make_executor
 
     plan = RunPlan(spec.base, spec.factors, resolve_backend("auto", spec.base.solver.method), targets,
-                   KEY_TRAJECTORIES)
+                   KEY_TRAJECTORIES, precision=precision)
 
     def evaluate(values: np.ndarray) -> dict:
         results = []
@@ -140,11 +140,14 @@ def _model_evaluator(spec, targets, workers, scheduler, progress):
 
 
 def run_model_sensitivity(spec, method: str, n: int | None, out: Path, workers: int = 0, scheduler: str | None = None,
-                          progress=None) -> tuple[Path, int]:
-    """Sensitivity of the model's outcomes to the sweep's factors; writes ``out/<name>-<method>/``."""
+                          progress=None, precision: str = "fast") -> tuple[Path, int]:
+    """Sensitivity of the model's outcomes to the sweep's factors; writes ``out/<name>-<method>/``.
+
+    ``precision`` is the compiled engine's blocked kernel (``fast``: libmvec; ``exact``), recorded in the manifest.
+    """
     started = time.perf_counter()
     targets = load_targets_for(default_targets_path(spec.path))
-    evaluate = _model_evaluator(spec, targets, workers, scheduler or spec.scheduler, progress)
+    evaluate = _model_evaluator(spec, targets, workers, scheduler or spec.scheduler, progress, precision)
     indices, values, outputs = sensitivity_indices(spec.factors, method, n or spec.n, spec.seed, evaluate)
     over_time = indices[indices.output.str.contains("@")].copy()
     per_outcome = indices[~indices.output.str.contains("@")]
@@ -171,6 +174,7 @@ def run_model_sensitivity(spec, method: str, n: int | None, out: Path, workers: 
         {"sensitivity": {"sweep_file": spec.path, "sha256": file_sha256(Path(spec.path)), "method": method,
                          "base_sample": n or spec.n, "runs": int(values.shape[0]), "resamples": RESAMPLES,
                          "confidence": CONFIDENCE, "factors": [factor.to_dict() for factor in spec.factors],
+                         **precision_record(resolve_backend("auto", spec.base.solver.method), precision),
                          "outputs_without_indices": sorted(set(outputs) - set(indices.output if len(indices) else ())),
                          "why_without": "constant over the sample, or NaN in a failed run"}})
     manifest["seed"] = spec.seed

@@ -40,7 +40,7 @@ from restrans.sim.ensembles.outcomes import outcome_columns, whole_years
 from restrans.sim.engine.outputs import atomic_write_text, build_manifest, file_sha256, package_version
 from restrans.sim.ensembles.sweep_folder import (STATE_FILE, Notify, SweepFault, SweepFolder, chunk_path, file_input,
                                                  parquet_bytes, simulation_source_digest, value_input)
-from restrans.sim.ensembles.sweep_runs import ChunkResult, ChunkTask, RunPlan, resolve_backend
+from restrans.sim.ensembles.sweep_runs import ChunkResult, ChunkTask, RunPlan, precision_record, resolve_backend
 from restrans.sim.ensembles.designs import Design
 from restrans.sim.ensembles.sweep_spec import SweepSpec, sweep_design
 
@@ -75,6 +75,9 @@ class SweepOptions:
         Targets file for the target outcome columns (None: none).
     scheduler_timeout : float
         Bound (s) on connecting to the Dask scheduler, on its answers and on a cluster without workers.
+    precision : str
+        ``fast`` (libmvec transcendentals, within 1e-11 of the numpy equations) or ``exact`` (bit-identical to the
+        scalar kernel): the compiled backend's blocked kernel; recorded in the manifest.
     """
 
     out: Path = Path("outputs")
@@ -85,6 +88,7 @@ class SweepOptions:
     backend: str = "auto"
     targets: Path | None = None
     scheduler_timeout: float = SCHEDULER_TIMEOUT_SECONDS
+    precision: str = "fast"
 
 
 def load_targets_for(path: Path | None) -> tuple:
@@ -104,7 +108,7 @@ def default_targets_path(spec_path: str) -> Path | None:
     return None
 
 
-def native_inputs(spec: SweepSpec, targets_path: Path | None, backend: str) -> dict:
+def native_inputs(spec: SweepSpec, targets_path: Path | None, backend: str, precision: str = "fast") -> dict:
     """Everything a chunk's numbers depend on, for the resume check (name -> file hash or value).
 
     The sweep file and the base scenario's ``extends`` chain (file contents), the targets file, the
@@ -124,6 +128,7 @@ def native_inputs(spec: SweepSpec, targets_path: Path | None, backend: str) -> d
                    "simulation source": value_input(simulation_source_digest()),
                    "restrans version": value_input(package_version()),
                    "numpy version": value_input(np.__version__), "backend": value_input(backend),
+                   "precision": value_input(precision_record(backend, precision)),
                    "solver": value_input({"method": solver.method, "dt": solver.dt, "rtol": solver.rtol,
                                           "atol": solver.atol})})
     if backend == "compiled":
@@ -136,7 +141,7 @@ def native_inputs(spec: SweepSpec, targets_path: Path | None, backend: str) -> d
 def _state(spec: SweepSpec, chunk: int, backend: str, options: SweepOptions, targets: tuple) -> dict:
     return {"fingerprint": spec.fingerprint(), "chunk": chunk, "backend": backend,
             "trajectories": options.trajectories, "targets": [target.identifier for target in targets],
-            "n_runs": spec.n_runs, "inputs": native_inputs(spec, options.targets, backend)}
+            "n_runs": spec.n_runs, "inputs": native_inputs(spec, options.targets, backend, options.precision)}
 
 
 def _outcome_frame(result: ChunkResult, columns: list[str]) -> pd.DataFrame:
@@ -214,7 +219,8 @@ def run_sweep(spec: SweepSpec, options: SweepOptions, progress: Progress | None 
     targets = load_targets_for(options.targets)
     directory = Path(options.out) / spec.name
     design = sweep_design(spec)
-    plan = RunPlan(spec.base, spec.factors, backend, targets, spec.trajectories if options.trajectories else ())
+    plan = RunPlan(spec.base, spec.factors, backend, targets, spec.trajectories if options.trajectories else (),
+                   precision=options.precision)
     years, _ = whole_years(spec.base.output_times())
     columns = outcome_columns(years, targets, spec.base.region)
     kinds = ("trajectories", "outcomes") if options.trajectories else ("outcomes",)
@@ -252,7 +258,8 @@ def _assemble(directory: Path, spec: SweepSpec, options: SweepOptions, n_chunks:
     record = {"name": spec.base.name, "files": {path: file_sha256(Path(path)) for path in spec.base.source_files}}
     extra = {"sweep": {"file": spec.path, "sha256": file_sha256(Path(spec.path)), "fingerprint": spec.fingerprint(),
                        "resolved": spec.resolved_dict(), "design": spec.method, "n_runs": spec.n_runs,
-                       "chunk": chunk, "chunks": n_chunks, "backend": backend, "failed_runs": failed,
+                       "chunk": chunk, "chunks": n_chunks, "backend": backend,
+                       **precision_record(backend, options.precision), "failed_runs": failed,
                        "targets": [target.identifier for target in targets],
                        "executor": "dask" if (options.scheduler or spec.scheduler) else
                        (f"{options.workers} processes" if options.workers else "in-process")},
