@@ -80,3 +80,24 @@ def test_the_kernel_keeps_only_the_variables_the_outcomes_read():
     assert "unemployment_rate" in auxiliaries and "laid_off_miners" in stocks  # a peak of each kind
     assert "recovery_rate" in auxiliaries and "cumulative_reemployed_miners" in stocks  # read by indicators
     assert len(auxiliaries) < compiled.N_AUXILIARIES / 2
+
+
+@pytest.mark.parametrize("precision", ["exact", "fast"])
+def test_yearly_values_from_the_kernel_equal_the_stored_trajectories_at_the_whole_years(precision):
+    from restrans.sim.ensembles.sweep_spec import KEY_TRAJECTORIES
+
+    spec = _spec("euler")
+    plan = RunPlan(spec.base, spec.factors, "compiled", (), (), precision=precision, yearly=KEY_TRAJECTORIES)
+    values = _values(spec, 20)
+    in_kernel = run_chunk(ChunkTask(plan, 0, 0, values))
+    stored = run_chunk(ChunkTask(dataclasses.replace(plan, yearly=(), trajectories=KEY_TRAJECTORIES), 0, 0, values))
+    years, indices = whole_years(stored.times)
+    np.testing.assert_array_equal(in_kernel.times, years)
+    for name in KEY_TRAJECTORIES:
+        expected = stored.trajectories[name][:, indices]
+        actual = in_kernel.trajectories[name]
+        assert actual.shape == expected.shape == (20, len(years))
+        finite = np.isfinite(expected)
+        assert np.array_equal(finite, np.isfinite(actual)), name
+        scale = np.maximum(np.abs(actual[finite]), np.abs(expected[finite]))
+        assert np.all(np.abs(actual[finite] - expected[finite]) <= IN_KERNEL_RELATIVE * scale), name

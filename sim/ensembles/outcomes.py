@@ -133,15 +133,25 @@ def compute_outcomes(times: np.ndarray, state: np.ndarray, parameters: np.ndarra
     return outcomes_of_years(years, variables, targets, region)
 
 
+def with_indicators(years: np.ndarray, variables: dict) -> dict:
+    """``variables`` (stocks and auxiliaries at the whole years, each (n_years, n_runs)) and every indicator."""
+    variables = dict(variables)
+    with np.errstate(all="ignore"):
+        variables.update(compute_indicators(years, variables))
+    return variables
+
+
 def outcomes_of_years(years: np.ndarray, variables: dict, targets: Sequence = (), region: str = "") -> dict:
     """Every outcome column from the stocks and auxiliaries at the whole years, each (n_years, n_runs).
 
     ``variables`` needs at least :func:`outcome_variables`; the compiled engine accumulates exactly those while it
     integrates (:func:`restrans.sim.engine.fast_solver.integrate_years`), an outcomes-only sweep keeps no trajectory.
     """
-    variables = dict(variables)
-    with np.errstate(all="ignore"):
-        variables.update(compute_indicators(years, variables))
+    return outcomes_of_variables(years, with_indicators(years, variables), targets, region)
+
+
+def outcomes_of_variables(years: np.ndarray, variables: dict, targets: Sequence = (), region: str = "") -> dict:
+    """Every outcome column from :func:`with_indicators` at the whole years."""
     columns: dict[str, np.ndarray] = {}
     position = {int(year): index for index, year in enumerate(years)}
     for name in INDICATORS:
@@ -182,10 +192,11 @@ def indicator_inputs() -> frozenset[str]:
     return frozenset(reads.read)
 
 
-def outcome_variables(targets: Sequence = (), region: str = "", years: Sequence[float] = ()) -> tuple[
-        tuple[str, ...], tuple[str, ...]]:
-    """(stocks, auxiliaries), in declaration order, that the outcome columns are computed from."""
-    names = set(indicator_inputs())
+def outcome_variables(targets: Sequence = (), region: str = "", years: Sequence[float] = (),
+                      yearly: Sequence[str] = ()) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(stocks, auxiliaries), in declaration order, that the outcome columns (and the stocks, auxiliaries or
+    indicators ``yearly``) are computed from."""
+    names = set(indicator_inputs()) | set(yearly)
     names |= {variable for variable, _kind, _prefix in PEAKS if variable not in INDICATORS}
     names |= {target.indicator for target in _applicable(targets, region, years) if target.indicator not in INDICATORS}
     return (tuple(stock.name for stock in STOCKS if stock.name in names),

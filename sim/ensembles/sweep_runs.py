@@ -17,8 +17,8 @@ import numpy as np
 from restrans.model.levers import LeverIndex
 from restrans.model.parameters import ParameterIndex
 from restrans.model.stocks import STOCKS, StockIndex
-from restrans.sim.ensembles.outcomes import (compute_outcomes, outcome_variables, outcomes_of_years, trajectory_values,
-                                             whole_years)
+from restrans.sim.ensembles.outcomes import (compute_outcomes, outcome_variables, outcomes_of_variables,
+                                             trajectory_values, whole_years, with_indicators)
 from restrans.sim.engine.schedule_rows import replace_lever
 from restrans.sim.scenario.schedules import LeverSchedules
 from restrans.sim.scenario.regions import load_region
@@ -69,6 +69,9 @@ class RunPlan:
     precision : str
         The compiled engine's ``fast`` (libmvec) or ``exact`` blocked kernel (:data:`PRECISIONS`); the numpy
         and PySD backends are exact whatever it says.
+    yearly : tuple of str
+        Variables to return at the whole years only, accumulated in the kernel (compiled backend, no
+        ``trajectories``): what per-year sensitivity indices need.
     """
 
     base: object
@@ -78,6 +81,7 @@ class RunPlan:
     trajectories: tuple = ()
     calibrate: bool = False
     precision: str = "fast"
+    yearly: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -216,7 +220,8 @@ def _outcomes_in_kernel(plan: RunPlan, state, parameters, schedules, failures: d
     """Outcomes and failure reasons of an outcomes-only chunk on the compiled engine, without trajectories.
 
     The kernel keeps the variables of :func:`restrans.sim.ensembles.outcomes.outcome_variables` at the whole
-    years; the outcomes are reduced from them exactly as from stored trajectories.
+    years; the outcomes are reduced from them exactly as from stored trajectories. Returns (outcomes, reasons,
+    the plan's ``yearly`` variables, each (n_runs, n_years)).
     """
     from restrans.model.compiled import AuxiliaryIndex
     from restrans.sim.engine import fast_solver
@@ -224,17 +229,18 @@ def _outcomes_in_kernel(plan: RunPlan, state, parameters, schedules, failures: d
     base = plan.base
     times = base.output_times()
     years, indices = whole_years(times)
-    stocks, auxiliaries = outcome_variables(plan.targets, base.region, years)
+    stocks, auxiliaries = outcome_variables(plan.targets, base.region, years, plan.yearly)
     with np.errstate(all="ignore"):
         values, failed_record = fast_solver.integrate_years(
             state, parameters, schedules, times, base.solver.method, base.solver.dt, indices,
             [StockIndex[name] for name in stocks], [AuxiliaryIndex[name] for name in auxiliaries], threads,
             plan.precision)
     values[:, :, list(failures)] = np.nan  # a run built with a fallback schedule is not a result
-    variables = {name: values[:, row] for row, name in enumerate(stocks + auxiliaries)}
+    variables = with_indicators(years, {name: values[:, row] for row, name in enumerate(stocks + auxiliaries)})
     reasons = _failure_reasons(times, {int(run): int(failed_record[run]) for run in np.flatnonzero(failed_record >= 0)},
                                base.solver.method)
-    return outcomes_of_years(years, variables, plan.targets, base.region), {**reasons, **failures}
+    outcomes = outcomes_of_variables(years, variables, plan.targets, base.region)
+    return outcomes, {**reasons, **failures}, {name: np.ascontiguousarray(variables[name].T) for name in plan.yearly}
 
 
 def _integrate_isolating(plan, state, parameters, schedules, runs, engine="native") -> tuple[np.ndarray, dict[int, str]]:
@@ -268,8 +274,10 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
     state, parameters, schedules, failures = build_chunk(plan, task.values)
     runs = task.first_run + np.arange(task.values.shape[0])
     if plan.backend == "compiled" and not plan.trajectories:
-        outcomes, reasons = _outcomes_in_kernel(plan, state, parameters, schedules, failures, task.threads)
-        return ChunkResult(task.index, runs, outcomes, [reasons.get(run, "") for run in range(len(runs))])
+        outcomes, reasons, yearly = _outcomes_in_kernel(plan, state, parameters, schedules, failures, task.threads)
+        years = whole_years(plan.base.output_times())[0] if yearly else None
+        return ChunkResult(task.index, runs, outcomes, [reasons.get(run, "") for run in range(len(runs))], yearly,
+                           years)
     trajectories, solver_failures = _integrate(plan, state, parameters, schedules, task.threads)
     for run in failures:  # a run built with a fallback schedule is not a result
         trajectories[:, :, run] = np.nan
