@@ -118,26 +118,30 @@ def _load_block(first_run, n_runs, initial_state, parameters, constant_levers, b
             b[(compiled.BLOCK_LEVER_ROW + i) * lanes + lane] = constant_levers[run, i]
 
 
-def _check_finite(y, first_run, n_runs, record, failed_at):
-    """Mark the block's live runs whose state is not finite at output ``record`` as failed there."""
+def _check_finite(y, first_run, n_runs, record, failed_at, probe):
+    """Mark the block's live runs whose state is not finite at output ``record`` as failed there.
+
+    ``probe`` (LANES) sums ``stock * 0.0`` row by row (vectorised across lanes): exactly 0 when every stock of
+    the lane is finite, NaN when one is infinite or NaN.
+    """
     lanes = compiled.BLOCK_LANES
+    probe[:] = 0.0
+    for i in range(y.shape[0] // lanes):
+        for lane in range(lanes):
+            probe[lane] += y[i * lanes + lane] * 0.0
     for lane in range(min(lanes, n_runs - first_run)):
-        if failed_at[lane] >= 0:
-            continue
-        finite = True
-        for i in range(y.shape[0] // lanes):
-            finite &= np.isfinite(y[i * lanes + lane])
-        if not finite:
+        if failed_at[lane] < 0 and probe[lane] != 0.0:
             failed_at[lane] = record
 
 
-def _record(out, record, y, first_run, n_runs, failed_at):
+def _record(out, record, y, first_run, n_runs, failed_at, probe):
     """Stocks of the block's live runs at output ``record``; a run turning non-finite fails from here on."""
-    _check_finite(y, first_run, n_runs, record, failed_at)
+    _check_finite(y, first_run, n_runs, record, failed_at, probe)
     lanes = compiled.BLOCK_LANES
-    for lane in range(min(lanes, n_runs - first_run)):
-        if failed_at[lane] < 0:
-            for i in range(out.shape[1]):
+    live = min(lanes, n_runs - first_run)
+    for i in range(out.shape[1]):  # row by row: the block's runs are adjacent in ``out`` too
+        for lane in range(live):
+            if failed_at[lane] < 0:
                 out[record, i, first_run + lane] = y[i * lanes + lane]
 
 
@@ -155,7 +159,7 @@ def _integrate_blocks(start, stop, initial_state, parameters, constant_levers, t
     n_runs, n_stocks = initial_state.shape
     lanes = compiled.BLOCK_LANES
     b, y, total = _block_arrays(n_stocks, rk4)
-    failed_at = np.empty(lanes, dtype=np.int64)
+    failed_at, probe = np.empty(lanes, dtype=np.int64), np.empty(lanes)
     for block in range(start, stop):
         first_run = block * lanes
         _load_block(first_run, n_runs, initial_state, parameters, constant_levers, b, y)
@@ -166,7 +170,7 @@ def _integrate_blocks(start, stop, initial_state, parameters, constant_levers, t
         for step in range(n_steps):
             _step_block(b, y, first_run, n_runs, tables, step, dt, rk4, fast, total)
             if record < record_steps.shape[0] and step + 1 == record_steps[record]:
-                _record(out, record, y, first_run, n_runs, failed_at)
+                _record(out, record, y, first_run, n_runs, failed_at, probe)
                 record += 1
         for lane in range(min(lanes, n_runs - first_run)):
             if failed_at[lane] >= 0:
@@ -180,12 +184,14 @@ def _record_year(year, b, y, first_run, n_runs, fast, yearly, out):
     b[:y.shape[0]] = y  # RK4 keeps the state apart; for Euler this is the same memory
     _set_block_levers(b, year, first_run, n_runs, year_tables)
     _block_auxiliaries(fast, b)
-    for lane in range(min(lanes, n_runs - first_run)):
-        for k in range(stock_rows.shape[0]):
+    live, n_kept = min(lanes, n_runs - first_run), stock_rows.shape[0]
+    for k in range(n_kept):  # row by row: the block's runs are adjacent in ``out``
+        for lane in range(live):
             out[year, k, first_run + lane] = y[stock_rows[k] * lanes + lane]
-        for k in range(auxiliary_rows.shape[0]):
-            out[year, stock_rows.shape[0] + k, first_run + lane] = b[(compiled.BLOCK_OUTPUT_ROW + auxiliary_rows[k])
-                                                                     * lanes + lane]
+    for k in range(auxiliary_rows.shape[0]):
+        row = (compiled.BLOCK_OUTPUT_ROW + auxiliary_rows[k]) * lanes
+        for lane in range(live):
+            out[year, n_kept + k, first_run + lane] = b[row + lane]
 
 
 def _integrate_blocks_yearly(start, stop, initial_state, parameters, constant_levers, tables, dt, n_steps,
@@ -199,7 +205,7 @@ def _integrate_blocks_yearly(start, stop, initial_state, parameters, constant_le
     n_runs, n_stocks = initial_state.shape
     lanes = compiled.BLOCK_LANES
     b, y, total = _block_arrays(n_stocks, rk4)
-    failed_at = np.empty(lanes, dtype=np.int64)
+    failed_at, probe = np.empty(lanes, dtype=np.int64), np.empty(lanes)
     for block in range(start, stop):
         first_run = block * lanes
         _load_block(first_run, n_runs, initial_state, parameters, constant_levers, b, y)
@@ -212,7 +218,7 @@ def _integrate_blocks_yearly(start, stop, initial_state, parameters, constant_le
         for step in range(n_steps):
             _step_block(b, y, first_run, n_runs, tables, step, dt, rk4, fast, total)
             if record < record_steps.shape[0] and step + 1 == record_steps[record]:
-                _check_finite(y, first_run, n_runs, record, failed_at)
+                _check_finite(y, first_run, n_runs, record, failed_at, probe)
                 if year < year_records.shape[0] and year_records[year] == record:
                     _record_year(year, b, y, first_run, n_runs, fast, yearly, out)
                     year += 1

@@ -39,7 +39,8 @@ from restrans.sim.ensembles.executors import make_executor
 from restrans.sim.ensembles.outcomes import outcome_columns, whole_years
 from restrans.sim.engine.outputs import atomic_write_text, build_manifest, file_sha256, package_version
 from restrans.sim.ensembles.sweep_folder import (STATE_FILE, Notify, SweepFault, SweepFolder, chunk_path, file_input,
-                                                 parquet_bytes, simulation_source_digest, value_input)
+                                                 dictionary_columns, parquet_bytes, simulation_source_digest,
+                                                 value_input)
 from restrans.sim.ensembles.sweep_runs import ChunkResult, ChunkTask, RunPlan, precision_record, resolve_backend
 from restrans.sim.ensembles.designs import Design
 from restrans.sim.ensembles.sweep_spec import SweepSpec, sweep_design
@@ -279,7 +280,8 @@ def concatenate_parquet(paths: list[Path], destination: Path) -> int:
             table = pq.read_table(path)
             failed += int(pc.sum(pc.equal(table["status"], "failed")).as_py() or 0)
             if writer is None:
-                writer = pq.ParquetWriter(temporary, table.schema)
+                writer = pq.ParquetWriter(temporary, table.schema,
+                                          use_dictionary=dictionary_columns(table.schema.names, table.schema.types))
             writer.write_table(table)
         writer.close()
         os.replace(temporary, destination)

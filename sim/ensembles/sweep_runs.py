@@ -118,9 +118,15 @@ def _base_inputs(base) -> tuple:
     return _BASE_INPUTS[key]
 
 
+_REGION_LEVERS: dict[str, np.ndarray] = {}
+
+
 def _region_lever_value(base, lever: str) -> float:
-    """The 2025 value of a lever in the base scenario's region (the base of a relative schedule)."""
-    return float(region_arrays(load_region(base.region))[2][LeverIndex[lever]])
+    """The 2025 value of a lever in the base scenario's region (the base of a relative schedule; read once per
+    process, presets are files)."""
+    if base.region not in _REGION_LEVERS:
+        _REGION_LEVERS[base.region] = region_arrays(load_region(base.region))[2]
+    return float(_REGION_LEVERS[base.region][LeverIndex[lever]])
 
 
 def _schedule_points(kind: str, fields: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
