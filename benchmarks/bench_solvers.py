@@ -192,12 +192,12 @@ def main() -> None:
     print()
     bench_pipeline.print_pipeline(arguments.sweep_runs or (100_000 if arguments.quick else 1_000_000),
                                   arguments.quick)
-    print(f"load average after: {_load()} (other processes on the machine make every number slower)")
     if not arguments.no_pysd:
         import pysd_timing
 
         print("\nPySD timing (benchmarks/pysd_timing.py):")
         print_table(pysd_timing.rows())
+    print(f"\nload average after: {_load()} (other processes on the machine make every number slower)")
 
 
 if __name__ == "__main__":
