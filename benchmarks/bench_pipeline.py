@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SWEEP = ROOT / "scenarios" / "sweeps" / "retraining_lhs.yaml"
 SOBOL_BASE_SAMPLE = 2048
 """Saltelli base sample of the Sobol row: 2048 x (6 factors + 2) = 16,384 runs."""
-DASK_RUNS = 200_000
+DASK_RUNS = 500_000
 
 _CHILD = ("import atexit, sys\n"
           "status = sys.argv.pop(1)\n"

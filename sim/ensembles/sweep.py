@@ -29,7 +29,6 @@ from pathlib import Path
 from typing import Callable
 
 import numpy as np
-import pandas as pd
 import pyarrow
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -40,7 +39,7 @@ from restrans.sim.ensembles.outcomes import outcome_columns, whole_years
 from restrans.sim.engine.outputs import atomic_write_text, build_manifest, file_sha256, package_version
 from restrans.sim.ensembles.sweep_folder import (STATE_FILE, Notify, SweepFault, SweepFolder, chunk_path, file_input,
                                                  dictionary_columns, parquet_bytes, simulation_source_digest,
-                                                 value_input)
+                                                 table_bytes, value_input)
 from restrans.sim.ensembles.sweep_runs import ChunkResult, ChunkTask, RunPlan, precision_record, resolve_backend
 from restrans.sim.ensembles.designs import Design
 from restrans.sim.ensembles.sweep_spec import SweepSpec, sweep_design
@@ -145,12 +144,15 @@ def _state(spec: SweepSpec, chunk: int, backend: str, options: SweepOptions, tar
             "n_runs": spec.n_runs, "inputs": native_inputs(spec, options.targets, backend, options.precision)}
 
 
-def _outcome_frame(result: ChunkResult, columns: list[str]) -> pd.DataFrame:
+def _outcome_table(result: ChunkResult, columns: list[str]) -> pyarrow.Table:
+    """The chunk's rows of ``outcomes.parquet`` (run, status, failure_reason, the outcome columns), built from the
+    arrays without a pandas frame (which took as long as writing the file)."""
     data = {"run": result.runs.astype(np.int64),
-            "status": np.where([bool(reason) for reason in result.failure_reasons], "failed", "ok"),
-            "failure_reason": result.failure_reasons}
-    data.update({column: result.outcomes[column] for column in columns})
-    return pd.DataFrame(data)
+            "status": pyarrow.array(["failed" if reason else "ok" for reason in result.failure_reasons],
+                                    pyarrow.string()),
+            "failure_reason": pyarrow.array(list(result.failure_reasons), pyarrow.string())}
+    data.update({column: np.asarray(result.outcomes[column], dtype=np.float64) for column in columns})
+    return pyarrow.table(data)
 
 
 def _write_chunk(folder: SweepFolder, result: ChunkResult, columns: list[str]) -> None:
@@ -161,7 +163,7 @@ def _write_chunk(folder: SweepFolder, result: ChunkResult, columns: list[str]) -
 
         folder.write_chunk(result.index, "trajectories",
                            chunk_dataset_bytes(result.runs, result.times, result.trajectories), first_run, runs)
-    folder.write_chunk(result.index, "outcomes", parquet_bytes(_outcome_frame(result, columns)), first_run, runs)
+    folder.write_chunk(result.index, "outcomes", table_bytes(_outcome_table(result, columns)), first_run, runs)
 
 
 def _tasks(plan: RunPlan, design: Design, chunk: int, done: set[int], threads: int):

@@ -66,6 +66,15 @@ def parquet_bytes(frame: pd.DataFrame) -> bytes:
     return buffer.getvalue()
 
 
+def table_bytes(table) -> bytes:
+    """A pyarrow table as the bytes of a Parquet file (:func:`dictionary_columns` dictionary-encoded)."""
+    import pyarrow.parquet as pq
+
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer, use_dictionary=dictionary_columns(table.schema.names, table.schema.types))
+    return buffer.getvalue()
+
+
 def dictionary_columns(names, types) -> list[str]:
     """The text columns (``status``, ``failure_reason``): only they are dictionary-encoded in Parquet files.
 
@@ -306,9 +315,10 @@ class SweepFolder:
         writer = None
         try:
             for first, values in blocks:
-                frame = pd.DataFrame(values, columns=[factor.key for factor in factors])
-                frame.insert(0, "run", np.arange(first, first + values.shape[0], dtype=np.int64))
-                table = pyarrow.Table.from_pandas(frame, preserve_index=False)
+                columns = {"run": np.arange(first, first + values.shape[0], dtype=np.int64)}
+                columns.update({factor.key: np.ascontiguousarray(values[:, index], dtype=np.float64)
+                                for index, factor in enumerate(factors)})
+                table = pyarrow.table(columns)
                 writer = writer or pq.ParquetWriter(temporary, table.schema)
                 writer.write_table(table)
             writer.close()
