@@ -253,6 +253,33 @@ def test_cli_sweep_progress_on_a_terminal_only_and_bad_input_exits_2(tmp_path):
     assert bad.exit_code == 2 and "unknown key" in bad.output and not (tmp_path / "bad").exists()
 
 
+@pytest.mark.parametrize("command", ["sweep", "sensitivity", "uncertainty"])
+def test_cli_precision_is_checked_in_one_line_before_anything_runs(command, tmp_path):
+    arguments = {"sweep": [str(SMALL)], "sensitivity": [str(SMALL), "--method", "sobol"],
+                 "uncertainty": [str(SCENARIOS / "uncertainty" / "baseline_uncertain.yaml"), "--n", "4", "--seed", "1"]}
+    result = CliRunner().invoke(app, [command, *arguments[command], "--out", str(tmp_path), "--precision", "exakt"])
+    assert result.exit_code == 2, result.output
+    assert "--precision" in result.output and "did you mean 'exact'" in result.output
+    assert not any(tmp_path.iterdir())
+
+
+def test_cli_sweep_records_the_precision_it_ran_with(tmp_path):
+    import json
+
+    small = dataclasses.replace(load_sweep(SMALL), n=8)
+    sweep_file = tmp_path / "eight.yaml"
+    sweep_file.write_text(SMALL.read_text(encoding="utf-8").replace("n: 240", "n: 8").replace(
+        "base: ../../../scenarios/", f"base: {SCENARIOS}/"), encoding="utf-8")
+    assert load_sweep(sweep_file).n_runs == small.n_runs == 8
+    for precision in ("exact", "fast"):
+        result = CliRunner().invoke(app, ["sweep", str(sweep_file), "--out", str(tmp_path / precision),
+                                          "--precision", precision])
+        assert result.exit_code == 0, result.output
+        manifest = json.loads((tmp_path / precision / "small_lhs" / "manifest.json").read_text(encoding="utf-8"))
+        expected = precision if manifest["sweep"]["backend"] == "compiled" else "exact"
+        assert manifest["sweep"]["precision"] == expected and f"({expected})" in result.output
+
+
 def test_cli_sweep_without_the_ensembles_extra_says_so_in_one_line(monkeypatch, tmp_path):
     import importlib.util
 
