@@ -172,10 +172,12 @@ class _Block:
                 continue
             if self.is_vector_call(node):
                 operands = [self.row(argument) for argument in node.arguments]
-                calls.append(f"    {VECTOR_CALLS[node.op]}({', '.join(operands)}, {self.row(node.id)})")
+                named = f"  # {node.name}" if node.name else ""
+                calls.append(f"    {VECTOR_CALLS[node.op]}({', '.join(operands)}, {self.row(node.id)}){named}")
                 continue
             operands = [self.operand(argument, loop) for argument in node.arguments]
-            body.append(f"        v{node.id} = {operation_text(node, operands, tables)}")
+            named = f"  # {node.name}" if node.name else ""
+            body.append(f"        v{node.id} = {operation_text(node, operands, tables)}{named}")
             if node.id in self.rows:
                 body.append(f"        b[{self._row_of(node.id) * LANES} + i] = v{node.id}")
         kind = "calls" if loop % 2 else "arithmetic"
