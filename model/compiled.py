@@ -43,7 +43,12 @@ N_AUXILIARIES: int = len(AUXILIARIES)
 KERNEL_FILE = "generated_kernel.py"
 """Name of the generated scalar kernel module in :func:`cache_directory`."""
 BLOCKED_KERNEL_FILE = "generated_blocked_kernel.py"
-"""Name of the generated blocked kernel module (runs in blocks of lanes) in :func:`cache_directory`."""
+"""Name of the generated blocked kernels' module (runs in blocks of lanes, exact and fast) in :func:`cache_directory`.
+
+Its fast kernels depend on the vector library this machine has, so the file
+name carries it (``generated_blocked_kernel-libmvec-d4.py``; see :func:`kernel_file`)."""
+PRECISIONS: tuple[str, ...] = ("exact", "fast")
+"""Precisions of the blocked kernels: ``exact`` (bit-identical to the scalar kernel) and ``fast`` (libmvec)."""
 
 
 # --- batches ------------------------------------------------------------------------------------------------------
@@ -151,6 +156,15 @@ def _write_kernel(path: Path, kind: str) -> None:
         raise
 
 
+def kernel_file(kind: str = "scalar") -> str:
+    """File name of a generated kernel module in :func:`cache_directory` (``kind`` as for :func:`kernel_source`)."""
+    if kind == "scalar":
+        return KERNEL_FILE
+    from restrans.model.graph.vector_math import VECTOR_TAG
+
+    return BLOCKED_KERNEL_FILE.replace(".py", f"-{VECTOR_TAG}.py")
+
+
 def load_kernel(kind: str = "scalar"):
     """A generated kernel module (``kind`` as for :func:`kernel_source`), written into the cache first if absent.
 
@@ -159,7 +173,7 @@ def load_kernel(kind: str = "scalar"):
     ``RESTRANS_CACHE_DIR`` is set to it for this process, so the compiled
     engine still works (its compiled code is then cached there too).
     """
-    file_name = {"scalar": KERNEL_FILE, "blocked": BLOCKED_KERNEL_FILE}[kind]
+    file_name = kernel_file(kind)
     path = cache_directory() / file_name
     if not path.exists():
         try:
@@ -170,7 +184,7 @@ def load_kernel(kind: str = "scalar"):
             path = fallback / file_name
             if not path.exists():
                 _write_kernel(path, kind)
-    name = f"restrans_generated_{kind}_kernel_{model_digest()}"
+    name = f"restrans_{Path(file_name).stem.replace('-', '_')}_{model_digest()}"
     if name in sys.modules:
         return sys.modules[name]
     spec = importlib.util.spec_from_file_location(name, path)
@@ -191,7 +205,11 @@ def load_kernel(kind: str = "scalar"):
 if AVAILABLE:
     run_derivatives = load_kernel().run_derivatives
     _blocked = load_kernel("blocked")
-    run_block, BLOCK_LANES, BLOCK_WORK_ROWS = _blocked.run_block, _blocked.LANES, _blocked.WORK_ROWS
+    BLOCK_LANES, BLOCK_ROWS, VECTOR_LIBRARY = _blocked.LANES, _blocked.BLOCK_ROWS, _blocked.VECTOR_LIBRARY
+    BLOCK_PARAMETER_ROW, BLOCK_LEVER_ROW, BLOCK_OUTPUT_ROW = (_blocked.PARAMETER_ROW, _blocked.LEVER_ROW,
+                                                              _blocked.OUTPUT_ROW)
+    run_block_exact, run_block_fast = _blocked.run_block_exact, _blocked.run_block_fast
+    block_auxiliaries_exact, block_auxiliaries_fast = _blocked.block_auxiliaries_exact, _blocked.block_auxiliaries_fast
     _derivatives_kernel = cached_kernel(_derivatives_batch)
     _auxiliaries_kernel = cached_kernel(_auxiliaries_batch)
 

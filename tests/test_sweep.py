@@ -184,6 +184,35 @@ def test_dask_local_cluster_and_local_processes_give_the_same_results(small_swee
     pd.testing.assert_frame_equal(pd.read_parquet(on_processes / "outcomes.parquet"), expected, check_exact=True)
 
 
+@pytest.mark.parametrize("precision", ["exact", "fast"])
+def test_each_precision_gives_the_same_outcomes_in_process_on_two_workers_and_on_dask(precision, tmp_path):
+    """Outcomes-only (accumulated in the kernel), chunks of 25 of 60 runs: identical bits on every executor."""
+    import json
+
+    distributed = pytest.importorskip("distributed")
+    spec = dataclasses.replace(load_sweep(SMALL), n=60)
+    options = SweepOptions(out=tmp_path / "in_process", chunk=25, precision=precision)
+    in_process = run_sweep(spec, options)
+    expected = pd.read_parquet(in_process / "outcomes.parquet")
+    manifest = json.loads((in_process / "manifest.json").read_text(encoding="utf-8"))["sweep"]
+    assert manifest["precision"] == (precision if manifest["backend"] == "compiled" else "exact")
+    on_processes = run_sweep(spec, dataclasses.replace(options, out=tmp_path / "processes", workers=2))
+    pd.testing.assert_frame_equal(pd.read_parquet(on_processes / "outcomes.parquet"), expected, check_exact=True)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        on_dask = run_sweep(spec, dataclasses.replace(options, out=tmp_path / "dask",
+                                                      scheduler=cluster.scheduler_address))
+    pd.testing.assert_frame_equal(pd.read_parquet(on_dask / "outcomes.parquet"), expected, check_exact=True)
+
+
+def test_fast_and_exact_outcomes_agree_to_1e_11(tmp_path):
+    spec = dataclasses.replace(load_sweep(SMALL), n=40)
+    frames = [pd.read_parquet(run_sweep(spec, SweepOptions(out=tmp_path / precision, precision=precision))
+                              / "outcomes.parquet") for precision in ("exact", "fast")]
+    numbers = [column for column in frames[0].columns if column not in ("run", "status", "failure_reason")]
+    pd.testing.assert_frame_equal(frames[1][numbers], frames[0][numbers], rtol=1e-11, atol=1e-12)
+    pd.testing.assert_frame_equal(frames[1][["run", "status"]], frames[0][["run", "status"]], check_exact=True)
+
+
 def _on_a_terminal(arguments: list[str]) -> tuple[int, str, str]:
     """Run ``python -m restrans ARGUMENTS`` with stderr on a pseudo-terminal: (exit code, stdout, terminal text)."""
     import pty
@@ -222,6 +251,33 @@ def test_cli_sweep_progress_on_a_terminal_only_and_bad_input_exits_2(tmp_path):
     assert "240/240" in terminal and "runs/s" in terminal and "240/240" not in stdout
     bad = runner.invoke(app, ["sweep", str(SCENARIOS / "baseline.yaml"), "--out", str(tmp_path / "bad")])
     assert bad.exit_code == 2 and "unknown key" in bad.output and not (tmp_path / "bad").exists()
+
+
+@pytest.mark.parametrize("command", ["sweep", "sensitivity", "uncertainty"])
+def test_cli_precision_is_checked_in_one_line_before_anything_runs(command, tmp_path):
+    arguments = {"sweep": [str(SMALL)], "sensitivity": [str(SMALL), "--method", "sobol"],
+                 "uncertainty": [str(SCENARIOS / "uncertainty" / "baseline_uncertain.yaml"), "--n", "4", "--seed", "1"]}
+    result = CliRunner().invoke(app, [command, *arguments[command], "--out", str(tmp_path), "--precision", "exakt"])
+    assert result.exit_code == 2, result.output
+    assert "--precision" in result.output and "did you mean 'exact'" in result.output
+    assert not any(tmp_path.iterdir())
+
+
+def test_cli_sweep_records_the_precision_it_ran_with(tmp_path):
+    import json
+
+    small = dataclasses.replace(load_sweep(SMALL), n=8)
+    sweep_file = tmp_path / "eight.yaml"
+    sweep_file.write_text(SMALL.read_text(encoding="utf-8").replace("n: 240", "n: 8").replace(
+        "base: ../../../scenarios/", f"base: {SCENARIOS}/"), encoding="utf-8")
+    assert load_sweep(sweep_file).n_runs == small.n_runs == 8
+    for precision in ("exact", "fast"):
+        result = CliRunner().invoke(app, ["sweep", str(sweep_file), "--out", str(tmp_path / precision),
+                                          "--precision", precision])
+        assert result.exit_code == 0, result.output
+        manifest = json.loads((tmp_path / precision / "small_lhs" / "manifest.json").read_text(encoding="utf-8"))
+        expected = precision if manifest["sweep"]["backend"] == "compiled" else "exact"
+        assert manifest["sweep"]["precision"] == expected and f"({expected})" in result.output
 
 
 def test_cli_sweep_without_the_ensembles_extra_says_so_in_one_line(monkeypatch, tmp_path):

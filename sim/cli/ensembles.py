@@ -22,7 +22,8 @@ from typing import Optional
 import typer
 from rich.table import Table
 
-from restrans.sim.cli.guards import check_backend_and_engine, check_workers, confirm_pysd_runs, uncertainty_targets
+from restrans.sim.cli.guards import (check_backend_and_engine, check_precision, check_workers, confirm_pysd_runs,
+                                     uncertainty_targets)
 from restrans.sim.cli.terminal import console, fail as _fail, notice, progress_bar
 from restrans.sim.engine.output_folder import OutputFault
 from restrans.sim.scenario.errors import InputError
@@ -149,6 +150,9 @@ def sweep(
                                               "the sweep's base and factors are its scenario and constants."),
     yes: bool = typer.Option(False, "--yes", help="Run a PySD sweep that takes longer than a few minutes "
                              "without asking."),
+    precision: str = typer.Option("fast", "--precision", help="fast (libmvec exp/log/pow, within 1e-11 of the "
+                                  "numpy equations) or exact (bit-identical to the scalar kernel): the compiled "
+                                  "engine's blocked kernel, recorded in the manifest."),
 ) -> None:
     """Run a sweep in chunks; write experiments.parquet and outcomes.parquet (resumes a killed sweep)."""
     require_ensembles("sweep")
@@ -166,6 +170,7 @@ def sweep(
         if backend not in BACKENDS:
             raise InputError("--backend", "--backend", backend, f"one of: {', '.join(BACKENDS)}")
         check_workers(workers)
+        check_precision(precision)
         check_backend_and_engine(backend, engine)
         if scheduler is not None:
             check_scheduler_address("--scheduler", "--scheduler", scheduler)
@@ -177,7 +182,7 @@ def sweep(
             backend = "pysd"
             confirm_pysd_runs(int(spec.n_runs), yes)
         options = SweepOptions(out, chunk, workers, scheduler, trajectories, backend,
-                               _targets_path(targets, str(sweep_file)), scheduler_timeout)
+                               _targets_path(targets, str(sweep_file)), scheduler_timeout, precision)
         started = time.perf_counter()
         context["directory"] = Path(out) / spec.name
         with progress_bar(spec.name) as update:
@@ -215,7 +220,8 @@ def _print_sweep_summary(directory: Path, wall_time: float) -> None:
 
     manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))["sweep"]
     console.print(f"{manifest['n_runs']:,} runs ({manifest['failed_runs']:,} failed) in {manifest['chunks']} chunks "
-                  f"of {manifest['chunk']:,}, backend {manifest['backend']}, {manifest['executor']}")
+                  f"of {manifest['chunk']:,}, backend {manifest['backend']} ({manifest.get('precision', 'exact')}), "
+                  f"{manifest['executor']}")
     console.print(f"wrote {directory}/ ({wall_time:.1f} s)")
 
 
@@ -231,6 +237,9 @@ def uncertainty(
                                            "the first scenario, else beside a file it extends, else "
                                            "scenarios/targets.yaml)."),
     language: str = typer.Option("en", "--lang", help="Language of fan_charts.png: en or zh."),
+    precision: str = typer.Option("fast", "--precision", help="fast (libmvec exp/log/pow, within 1e-11 of the "
+                                  "numpy equations) or exact (bit-identical to the scalar kernel): the compiled "
+                                  "engine's blocked kernel, recorded in the manifest."),
 ) -> None:
     """Monte Carlo over each scenario's uncertainty: fan charts and the probability of meeting each 2035 target."""
     require_ensembles("uncertainty")
@@ -245,11 +254,12 @@ def uncertainty(
         font_settings(language)  # before the runs: Chinese figures need the CJK font
         check_output_name(name, "--name", "--name", "a folder name")
         check_workers(workers)
+        check_precision(precision)
         targets_path, reason = uncertainty_targets(targets, scenarios[0])
         started = time.perf_counter()
         with progress_bar("uncertainty") as update:
             directory, probabilities = run_uncertainty(scenarios, n, seed, out, name, targets_path, workers,
-                                                       scheduler, update, language)
+                                                       scheduler, update, language, precision)
     except InputError as error:
         _fail(str(error), 2)
     except (SweepFault, OutputFault) as error:  # a Dask scheduler that does not answer, a full disk
@@ -277,6 +287,9 @@ def sensitivity(
     n: Optional[int] = typer.Option(None, "--n", min=2, help="Base sample size (default: the file's design n)."),
     workers: int = typer.Option(0, "--workers", min=0, help="Local worker processes (0: this process)."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address."),
+    precision: str = typer.Option("fast", "--precision", help="fast (libmvec exp/log/pow, within 1e-11 of the "
+                                  "numpy equations) or exact (bit-identical to the scalar kernel): the compiled "
+                                  "engine's blocked kernel, recorded in the manifest."),
 ) -> None:
     """Global sensitivity with SALib: Sobol indices or Morris mu*/sigma per outcome and per year; bar and time plots."""
     require_ensembles("sensitivity")
@@ -286,10 +299,12 @@ def sensitivity(
 
     try:
         check_workers(workers)
+        check_precision(precision)
         spec = load_sweep(sweep_file)
         started = time.perf_counter()
         with progress_bar(f"{spec.name} {method.value}") as update:
-            directory, runs = run_model_sensitivity(spec, method.value, n, out, workers, scheduler, update)
+            directory, runs = run_model_sensitivity(spec, method.value, n, out, workers, scheduler, update,
+                                                    precision)
     except InputError as error:
         _fail(str(error), 2)
     except (SweepFault, OutputFault) as error:  # a Dask scheduler that does not answer, a full disk

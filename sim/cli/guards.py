@@ -2,6 +2,7 @@
 
 * ``--workers`` above the cores this process may use;
 * ``--backend`` other than ``auto``/``pysd`` together with ``--engine pysd``;
+* a ``--precision`` other than ``fast`` or ``exact``;
 * a PySD sweep expected to take longer than :data:`CONFIRM_SECONDS`: asked on a terminal, else refused
   without ``--yes``, with the expected time.
 """
@@ -14,7 +15,7 @@ from typing import Optional
 
 import typer
 
-from restrans.sim.scenario.errors import InputError
+from restrans.sim.scenario.errors import InputError, did_you_mean
 
 PYSD_SECONDS_PER_RUN = 1.0
 """Expected wall time of one 2025-2035 PySD run of the Vensim twin (s); ``python benchmarks/pysd_timing.py``
@@ -36,6 +37,15 @@ def check_workers(workers: int) -> None:
     if workers > cores:
         raise InputError("--workers", "--workers", workers, f"at most {cores} (the cores this machine gives "
                          "restrans); 0 runs in this process")
+
+
+def check_precision(precision: str) -> None:
+    """Refuse a ``--precision`` other than fast or exact (with a did-you-mean)."""
+    from restrans.sim.ensembles.sweep_runs import PRECISIONS
+
+    if precision not in PRECISIONS:
+        raise InputError("--precision", "--precision", precision, f"one of: {', '.join(PRECISIONS)}",
+                         did_you_mean(precision, PRECISIONS))
 
 
 def check_backend_and_engine(backend: str, engine: str) -> None:

@@ -143,10 +143,39 @@ def evaluation_times(start: float, dt: float, n_steps: int, method: str) -> list
 
 KERNELS: tuple[str, ...] = ("auto", "scalar", "blocked")
 """Kernels :func:`integrate` can use: ``auto`` takes the blocked kernel for a batch of at least one block."""
+PRECISIONS: tuple[str, ...] = ("exact", "fast")
+"""``exact``: libm transcendentals, bit-identical to the scalar kernel; ``fast``: libmvec, within 1e-11 of numpy."""
+
+
+def _check(method: str, kernel: str, precision: str) -> None:
+    if kernel not in KERNELS:
+        raise ValueError(f"kernel must be one of {KERNELS}, not {kernel!r}")
+    if precision not in PRECISIONS:
+        raise ValueError(f"precision must be one of {PRECISIONS}, not {precision!r}")
+    if precision == "fast" and kernel == "scalar":
+        raise ValueError("the scalar kernel is exact only; precision 'fast' runs on the blocked kernel")
+    if not AVAILABLE:
+        raise RuntimeError("the compiled engine needs numba: pip install 'restrans[fast]'")
+    if method not in ("euler", "rk4"):
+        raise ValueError(f"the compiled engine runs euler and rk4, not {method!r}")
+
+
+def _kernel_arguments(initial_state, parameters, schedules, times, method, dt) -> tuple:
+    """(initial state (run, stock), parameters (run, parameter), levers at the start (run, lever), lever tables,
+    dt, n_steps, record_steps, rk4): the arguments every integrating kernel starts with."""
+    start, dt = float(times[0]), float(dt)
+    record_steps = _record_steps(times, dt)
+    n_steps = int(record_steps[-1])
+    evaluations = np.array(evaluation_times(start, dt, n_steps, method))
+    tables = (evaluations, *kernel_tables(schedules, evaluations))
+    return (np.ascontiguousarray(np.asarray(initial_state, dtype=np.float64).T),
+            np.ascontiguousarray(np.asarray(parameters, dtype=np.float64).T),
+            np.ascontiguousarray(schedules.evaluate(start).T), tables, dt, n_steps, record_steps, method == "rk4")
 
 
 def integrate(initial_state: np.ndarray, parameters: np.ndarray, schedules: LeverSchedules,
-              output_times: np.ndarray, method: str, dt: float, threads: int = 1, kernel: str = "auto") -> np.ndarray:
+              output_times: np.ndarray, method: str, dt: float, threads: int = 1, kernel: str = "auto",
+              precision: str = "exact") -> np.ndarray:
     """Stock trajectories of a batch, shape (n_times, n_stocks, n_runs); runs that failed are NaN from then on.
 
     Parameters
@@ -164,30 +193,58 @@ def integrate(initial_state: np.ndarray, parameters: np.ndarray, schedules: Leve
         Threads to split the runs across.
     kernel : {"auto", "scalar", "blocked"}
         The scalar kernel (one run at a time) or the blocked one (runs in blocks
-        of 16, vectorised across runs; bit-identical to the scalar kernel).
+        of 16, vectorised across runs; in exact mode bit-identical to the scalar kernel).
+    precision : {"exact", "fast"}
+        ``fast`` always runs the blocked kernel with libmvec transcendentals (a
+        run's numbers then do not depend on the batch size either).
     """
-    if kernel not in KERNELS:
-        raise ValueError(f"kernel must be one of {KERNELS}, not {kernel!r}")
-    if not AVAILABLE:
-        raise RuntimeError("the compiled engine needs numba: pip install 'restrans[fast]'")
-    if method not in ("euler", "rk4"):
-        raise ValueError(f"the compiled engine runs euler and rk4, not {method!r}")
+    _check(method, kernel, precision)
     times = np.asarray(output_times, dtype=np.float64)
-    start, dt = float(times[0]), float(dt)
-    record_steps = _record_steps(times, dt)
-    n_steps = int(record_steps[-1])
-    evaluations = np.array(evaluation_times(start, dt, n_steps, method))
-    tables = (evaluations, *kernel_tables(schedules, evaluations))
     n_stocks, n_runs = initial_state.shape
     out = np.empty((times.size, n_stocks, n_runs))
-    arguments = (np.ascontiguousarray(np.asarray(initial_state, dtype=np.float64).T),
-                 np.ascontiguousarray(np.asarray(parameters, dtype=np.float64).T),
-                 np.ascontiguousarray(schedules.evaluate(start).T), tables, dt, n_steps, record_steps,
-                 method == "rk4", out)
-    if kernel == "blocked" or (kernel == "auto" and n_runs >= compiled.BLOCK_LANES):
+    arguments = _kernel_arguments(initial_state, parameters, schedules, times, method, dt) + (out,)
+    if precision == "fast" or kernel == "blocked" or (kernel == "auto" and n_runs >= compiled.BLOCK_LANES):
         from restrans.sim.engine.blocked_solver import integrate_blocks
 
-        integrate_blocks(*arguments, threads=threads)
+        integrate_blocks(*arguments, threads=threads, fast=precision == "fast")
     else:
         compiled.run_in_threads(_kernel, n_runs, threads, *arguments)
     return out
+
+
+def integrate_years(initial_state: np.ndarray, parameters: np.ndarray, schedules: LeverSchedules,
+                    output_times: np.ndarray, method: str, dt: float, year_records: np.ndarray,
+                    stock_rows: np.ndarray, auxiliary_rows: np.ndarray, threads: int = 1,
+                    precision: str = "exact") -> tuple[np.ndarray, np.ndarray]:
+    """Selected stocks and auxiliaries at some output times, computed while integrating; no trajectory is kept.
+
+    Parameters
+    ----------
+    initial_state, parameters, schedules, output_times, method, dt, threads, precision
+        As for :func:`integrate` (always the blocked kernel).
+    year_records : ndarray of int
+        Indices of ``output_times`` to keep (increasing), e.g. the whole years.
+    stock_rows, auxiliary_rows : ndarray of int
+        Stocks (stock order) and auxiliaries (:class:`restrans.model.compiled.AuxiliaryIndex`) to keep.
+
+    Returns
+    -------
+    (values, failed_record)
+        ``values`` (n_kept_times, n_stocks_kept + n_auxiliaries_kept, n_runs), the stocks first, in each
+        variable's unit, NaN from a run's failure on; ``failed_record`` (n_runs,) the index of the output
+        time at which the run's state became non-finite (-1: it did not), as :func:`integrate` reports it.
+    """
+    _check(method, "blocked", precision)
+    from restrans.sim.engine.blocked_solver import integrate_blocks_yearly
+
+    times = np.asarray(output_times, dtype=np.float64)
+    year_records = np.ascontiguousarray(year_records, dtype=np.int64)
+    n_runs = initial_state.shape[1]
+    stock_rows, auxiliary_rows = (np.ascontiguousarray(rows, dtype=np.int64) for rows in (stock_rows, auxiliary_rows))
+    values = np.empty((year_records.size, stock_rows.size + auxiliary_rows.size, n_runs))
+    failed_record = np.empty(n_runs, dtype=np.int64)
+    year_tables = (times[year_records], *kernel_tables(schedules, times[year_records]))
+    arguments = _kernel_arguments(initial_state, parameters, schedules, times, method, dt)
+    integrate_blocks_yearly(*arguments, year_records, (year_tables, stock_rows, auxiliary_rows), values,
+                            failed_record, threads=threads, fast=precision == "fast")
+    return values, failed_record

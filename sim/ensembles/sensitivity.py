@@ -22,7 +22,7 @@ import pandas as pd
 from restrans.sim.ensembles.outcomes import whole_years
 from restrans.sim.engine.outputs import atomic_write_bytes, atomic_write_text, build_manifest, file_sha256
 from restrans.sim.ensembles.sweep import default_targets_path, load_targets_for
-from restrans.sim.ensembles.sweep_runs import ChunkTask, RunPlan, resolve_backend
+from restrans.sim.ensembles.sweep_runs import ChunkTask, RunPlan, precision_record, resolve_backend
 from restrans.sim.ensembles.sweep_spec import KEY_TRAJECTORIES
 
 SOBOL_COLUMNS = ("S1", "S1_conf", "ST", "ST_conf")
@@ -53,29 +53,48 @@ def _problem(dimensions: int, names: Sequence[str] | None = None) -> dict:
     return {"num_vars": dimensions, "names": names, "bounds": [[0.0, 1.0]] * dimensions}
 
 
+def _analysable(output: np.ndarray) -> bool:
+    """Whether an output has indices: finite everywhere and not constant."""
+    return bool(np.isfinite(output).all() and np.ptp(output) > 1e-12 * max(1.0, float(np.abs(output).max())))
+
+
 def analyse(method: str, names: Sequence[str], unit: np.ndarray, output: np.ndarray, seed: int) -> pd.DataFrame | None:
     """Indices of one output, one row per factor; None if the output is constant or not finite everywhere."""
     output = np.asarray(output, dtype=float)
-    if not np.isfinite(output).all() or np.ptp(output) <= 1e-12 * max(1.0, float(np.abs(output).max())):
+    if not _analysable(output):
         return None
+    if method == "sobol":
+        return sobol_frames(names, {"output": output}, seed)[0].drop(columns="output")
     problem = _problem(len(names), names)
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
-        if method == "sobol":
-            from SALib.analyze import sobol
+        from SALib.analyze import morris
 
-            result = sobol.analyze(problem, output, calc_second_order=False, num_resamples=RESAMPLES,
-                                   conf_level=CONFIDENCE, seed=seed)
-            columns = SOBOL_COLUMNS
-        else:
-            from SALib.analyze import morris
-
-            result = morris.analyze(problem, unit, output, num_resamples=RESAMPLES, conf_level=CONFIDENCE,
-                                    num_levels=4, seed=seed)
-            columns = MORRIS_COLUMNS
-    frame = pd.DataFrame({column: np.asarray(result[column], dtype=float) for column in columns})
+        result = morris.analyze(problem, unit, output, num_resamples=RESAMPLES, conf_level=CONFIDENCE,
+                                num_levels=4, seed=seed)
+    frame = pd.DataFrame({column: np.asarray(result[column], dtype=float) for column in MORRIS_COLUMNS})
     frame.insert(0, "factor", list(names))
     return frame
+
+
+def sobol_frames(names: Sequence[str], outputs: dict, seed: int) -> list[pd.DataFrame]:
+    """Sobol indices of every analysable output at once (:func:`restrans.sim.ensembles.sobol_estimates.sobol_indices`,
+    SALib's estimators vectorised over outputs): one frame (output, factor, S1, S1_conf, ST, ST_conf) per output."""
+    from restrans.sim.ensembles.sobol_estimates import sobol_indices
+
+    kept = [name for name, output in outputs.items() if _analysable(np.asarray(output, dtype=float))]
+    if not kept:
+        return []
+    matrix = np.column_stack([np.asarray(outputs[name], dtype=float) for name in kept])
+    with np.errstate(all="ignore"):
+        indices = sobol_indices(matrix, len(names), RESAMPLES, CONFIDENCE, seed)
+    frames = []
+    for position, name in enumerate(kept):
+        frame = pd.DataFrame({column: indices[column][position] for column in SOBOL_COLUMNS})
+        frame.insert(0, "factor", list(names))
+        frame.insert(0, "output", name)
+        frames.append(frame)
+    return frames
 
 
 def sensitivity_indices(factors: Sequence, method: str, n: int, seed: int,
@@ -102,21 +121,26 @@ def sensitivity_indices(factors: Sequence, method: str, n: int, seed: int,
     values = np.column_stack([factor.transform(unit[:, index]) for index, factor in enumerate(factors)])
     outputs = evaluate(values)
     names = [factor.key for factor in factors]
-    frames = []
-    for output, array in outputs.items():
-        frame = analyse(method, names, unit, array, seed)
-        if frame is not None:
-            frame.insert(0, "output", output)
-            frames.append(frame)
+    if method == "sobol":
+        frames = sobol_frames(names, outputs, seed)
+    else:
+        frames = []
+        for output, array in outputs.items():
+            frame = analyse(method, names, unit, array, seed)
+            if frame is not None:
+                frame.insert(0, "output", output)
+                frames.append(frame)
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(), values, outputs
 
 
-def _model_evaluator(spec, targets, workers, scheduler, progress):
+def _model_evaluator(spec, targets, workers, scheduler, progress, precision="fast"):
     """``evaluate(values)`` running the sweep's base scenario in chunks: outcomes and key trajectories per year."""
     from restrans.sim.ensembles.executors import make_executor
 
-    plan = RunPlan(spec.base, spec.factors, resolve_backend("auto", spec.base.solver.method), targets,
-                   KEY_TRAJECTORIES)
+    backend = resolve_backend("auto", spec.base.solver.method)
+    in_kernel = backend == "compiled"  # the key trajectories at the whole years, accumulated in the kernel
+    plan = RunPlan(spec.base, spec.factors, backend, targets, () if in_kernel else KEY_TRAJECTORIES,
+                   precision=precision, yearly=KEY_TRAJECTORIES if in_kernel else ())
 
     def evaluate(values: np.ndarray) -> dict:
         results = []
@@ -140,11 +164,14 @@ def _model_evaluator(spec, targets, workers, scheduler, progress):
 
 
 def run_model_sensitivity(spec, method: str, n: int | None, out: Path, workers: int = 0, scheduler: str | None = None,
-                          progress=None) -> tuple[Path, int]:
-    """Sensitivity of the model's outcomes to the sweep's factors; writes ``out/<name>-<method>/``."""
+                          progress=None, precision: str = "fast") -> tuple[Path, int]:
+    """Sensitivity of the model's outcomes to the sweep's factors; writes ``out/<name>-<method>/``.
+
+    ``precision`` is the compiled engine's blocked kernel (``fast``: libmvec; ``exact``), recorded in the manifest.
+    """
     started = time.perf_counter()
     targets = load_targets_for(default_targets_path(spec.path))
-    evaluate = _model_evaluator(spec, targets, workers, scheduler or spec.scheduler, progress)
+    evaluate = _model_evaluator(spec, targets, workers, scheduler or spec.scheduler, progress, precision)
     indices, values, outputs = sensitivity_indices(spec.factors, method, n or spec.n, spec.seed, evaluate)
     over_time = indices[indices.output.str.contains("@")].copy()
     per_outcome = indices[~indices.output.str.contains("@")]
@@ -171,6 +198,7 @@ def run_model_sensitivity(spec, method: str, n: int | None, out: Path, workers: 
         {"sensitivity": {"sweep_file": spec.path, "sha256": file_sha256(Path(spec.path)), "method": method,
                          "base_sample": n or spec.n, "runs": int(values.shape[0]), "resamples": RESAMPLES,
                          "confidence": CONFIDENCE, "factors": [factor.to_dict() for factor in spec.factors],
+                         **precision_record(resolve_backend("auto", spec.base.solver.method), precision),
                          "outputs_without_indices": sorted(set(outputs) - set(indices.output if len(indices) else ())),
                          "why_without": "constant over the sample, or NaN in a failed run"}})
     manifest["seed"] = spec.seed

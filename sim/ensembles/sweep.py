@@ -29,7 +29,6 @@ from pathlib import Path
 from typing import Callable
 
 import numpy as np
-import pandas as pd
 import pyarrow
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -39,8 +38,9 @@ from restrans.sim.ensembles.executors import make_executor
 from restrans.sim.ensembles.outcomes import outcome_columns, whole_years
 from restrans.sim.engine.outputs import atomic_write_text, build_manifest, file_sha256, package_version
 from restrans.sim.ensembles.sweep_folder import (STATE_FILE, Notify, SweepFault, SweepFolder, chunk_path, file_input,
-                                                 parquet_bytes, simulation_source_digest, value_input)
-from restrans.sim.ensembles.sweep_runs import ChunkResult, ChunkTask, RunPlan, resolve_backend
+                                                 dictionary_columns, parquet_bytes, simulation_source_digest,
+                                                 table_bytes, value_input)
+from restrans.sim.ensembles.sweep_runs import ChunkResult, ChunkTask, RunPlan, precision_record, resolve_backend
 from restrans.sim.ensembles.designs import Design
 from restrans.sim.ensembles.sweep_spec import SweepSpec, sweep_design
 
@@ -75,6 +75,9 @@ class SweepOptions:
         Targets file for the target outcome columns (None: none).
     scheduler_timeout : float
         Bound (s) on connecting to the Dask scheduler, on its answers and on a cluster without workers.
+    precision : str
+        ``fast`` (libmvec transcendentals, within 1e-11 of the numpy equations) or ``exact`` (bit-identical to the
+        scalar kernel): the compiled backend's blocked kernel; recorded in the manifest.
     """
 
     out: Path = Path("outputs")
@@ -85,6 +88,7 @@ class SweepOptions:
     backend: str = "auto"
     targets: Path | None = None
     scheduler_timeout: float = SCHEDULER_TIMEOUT_SECONDS
+    precision: str = "fast"
 
 
 def load_targets_for(path: Path | None) -> tuple:
@@ -104,7 +108,7 @@ def default_targets_path(spec_path: str) -> Path | None:
     return None
 
 
-def native_inputs(spec: SweepSpec, targets_path: Path | None, backend: str) -> dict:
+def native_inputs(spec: SweepSpec, targets_path: Path | None, backend: str, precision: str = "fast") -> dict:
     """Everything a chunk's numbers depend on, for the resume check (name -> file hash or value).
 
     The sweep file and the base scenario's ``extends`` chain (file contents), the targets file, the
@@ -124,6 +128,7 @@ def native_inputs(spec: SweepSpec, targets_path: Path | None, backend: str) -> d
                    "simulation source": value_input(simulation_source_digest()),
                    "restrans version": value_input(package_version()),
                    "numpy version": value_input(np.__version__), "backend": value_input(backend),
+                   "precision": value_input(precision_record(backend, precision)),
                    "solver": value_input({"method": solver.method, "dt": solver.dt, "rtol": solver.rtol,
                                           "atol": solver.atol})})
     if backend == "compiled":
@@ -136,15 +141,18 @@ def native_inputs(spec: SweepSpec, targets_path: Path | None, backend: str) -> d
 def _state(spec: SweepSpec, chunk: int, backend: str, options: SweepOptions, targets: tuple) -> dict:
     return {"fingerprint": spec.fingerprint(), "chunk": chunk, "backend": backend,
             "trajectories": options.trajectories, "targets": [target.identifier for target in targets],
-            "n_runs": spec.n_runs, "inputs": native_inputs(spec, options.targets, backend)}
+            "n_runs": spec.n_runs, "inputs": native_inputs(spec, options.targets, backend, options.precision)}
 
 
-def _outcome_frame(result: ChunkResult, columns: list[str]) -> pd.DataFrame:
+def _outcome_table(result: ChunkResult, columns: list[str]) -> pyarrow.Table:
+    """The chunk's rows of ``outcomes.parquet`` (run, status, failure_reason, the outcome columns), built from the
+    arrays without a pandas frame (which took as long as writing the file)."""
     data = {"run": result.runs.astype(np.int64),
-            "status": np.where([bool(reason) for reason in result.failure_reasons], "failed", "ok"),
-            "failure_reason": result.failure_reasons}
-    data.update({column: result.outcomes[column] for column in columns})
-    return pd.DataFrame(data)
+            "status": pyarrow.array(["failed" if reason else "ok" for reason in result.failure_reasons],
+                                    pyarrow.string()),
+            "failure_reason": pyarrow.array(list(result.failure_reasons), pyarrow.string())}
+    data.update({column: np.asarray(result.outcomes[column], dtype=np.float64) for column in columns})
+    return pyarrow.table(data)
 
 
 def _write_chunk(folder: SweepFolder, result: ChunkResult, columns: list[str]) -> None:
@@ -155,7 +163,7 @@ def _write_chunk(folder: SweepFolder, result: ChunkResult, columns: list[str]) -
 
         folder.write_chunk(result.index, "trajectories",
                            chunk_dataset_bytes(result.runs, result.times, result.trajectories), first_run, runs)
-    folder.write_chunk(result.index, "outcomes", parquet_bytes(_outcome_frame(result, columns)), first_run, runs)
+    folder.write_chunk(result.index, "outcomes", table_bytes(_outcome_table(result, columns)), first_run, runs)
 
 
 def _tasks(plan: RunPlan, design: Design, chunk: int, done: set[int], threads: int):
@@ -214,7 +222,8 @@ def run_sweep(spec: SweepSpec, options: SweepOptions, progress: Progress | None 
     targets = load_targets_for(options.targets)
     directory = Path(options.out) / spec.name
     design = sweep_design(spec)
-    plan = RunPlan(spec.base, spec.factors, backend, targets, spec.trajectories if options.trajectories else ())
+    plan = RunPlan(spec.base, spec.factors, backend, targets, spec.trajectories if options.trajectories else (),
+                   precision=options.precision)
     years, _ = whole_years(spec.base.output_times())
     columns = outcome_columns(years, targets, spec.base.region)
     kinds = ("trajectories", "outcomes") if options.trajectories else ("outcomes",)
@@ -252,7 +261,8 @@ def _assemble(directory: Path, spec: SweepSpec, options: SweepOptions, n_chunks:
     record = {"name": spec.base.name, "files": {path: file_sha256(Path(path)) for path in spec.base.source_files}}
     extra = {"sweep": {"file": spec.path, "sha256": file_sha256(Path(spec.path)), "fingerprint": spec.fingerprint(),
                        "resolved": spec.resolved_dict(), "design": spec.method, "n_runs": spec.n_runs,
-                       "chunk": chunk, "chunks": n_chunks, "backend": backend, "failed_runs": failed,
+                       "chunk": chunk, "chunks": n_chunks, "backend": backend,
+                       **precision_record(backend, options.precision), "failed_runs": failed,
                        "targets": [target.identifier for target in targets],
                        "executor": "dask" if (options.scheduler or spec.scheduler) else
                        (f"{options.workers} processes" if options.workers else "in-process")},
@@ -272,7 +282,8 @@ def concatenate_parquet(paths: list[Path], destination: Path) -> int:
             table = pq.read_table(path)
             failed += int(pc.sum(pc.equal(table["status"], "failed")).as_py() or 0)
             if writer is None:
-                writer = pq.ParquetWriter(temporary, table.schema)
+                writer = pq.ParquetWriter(temporary, table.schema,
+                                          use_dictionary=dictionary_columns(table.schema.names, table.schema.types))
             writer.write_table(table)
         writer.close()
         os.replace(temporary, destination)

@@ -17,7 +17,8 @@ import numpy as np
 from restrans.model.levers import LeverIndex
 from restrans.model.parameters import ParameterIndex
 from restrans.model.stocks import STOCKS, StockIndex
-from restrans.sim.ensembles.outcomes import compute_outcomes, trajectory_values
+from restrans.sim.ensembles.outcomes import (compute_outcomes, outcome_variables, outcomes_of_variables,
+                                             trajectory_values, whole_years, with_indicators)
 from restrans.sim.engine.schedule_rows import replace_lever
 from restrans.sim.scenario.schedules import LeverSchedules
 from restrans.sim.scenario.regions import load_region
@@ -25,6 +26,19 @@ from restrans.sim.scenario.scenario_fields import apply_basis
 from restrans.sim.engine.simulate import region_arrays, run_inputs
 
 BACKENDS: tuple[str, ...] = ("auto", "compiled", "numpy", "pysd")
+PRECISIONS: tuple[str, ...] = ("fast", "exact")
+"""``--precision`` of sweeps, uncertainty and sensitivity (default first): the compiled engine's libmvec kernel
+(within 1e-11 of the numpy equations) or its exact one (bit-identical to the scalar kernel)."""
+
+
+def precision_record(backend: str, precision: str) -> dict:
+    """Manifest entries of the precision: what ran the transcendentals, for the compiled backend."""
+    if backend != "compiled":
+        return {"precision": "exact", "transcendentals": f"libm ({backend} backend)"}
+    from restrans.model import compiled
+
+    library = compiled.VECTOR_LIBRARY if precision == "fast" else None
+    return {"precision": precision, "transcendentals": library or "libm (scalar calls)"}
 
 
 def resolve_backend(backend: str, method: str) -> str:
@@ -52,6 +66,12 @@ class RunPlan:
     calibrate : bool
         Recalibrate the reference parameters to each run's 2025 state after the factors are set
         (:func:`restrans.sim.engine.calibration.calibrated_batch`), as the presets are calibrated.
+    precision : str
+        The compiled engine's ``fast`` (libmvec) or ``exact`` blocked kernel (:data:`PRECISIONS`); the numpy
+        and PySD backends are exact whatever it says.
+    yearly : tuple of str
+        Variables to return at the whole years only, accumulated in the kernel (compiled backend, no
+        ``trajectories``): what per-year sensitivity indices need.
     """
 
     base: object
@@ -60,6 +80,8 @@ class RunPlan:
     targets: tuple = ()
     trajectories: tuple = ()
     calibrate: bool = False
+    precision: str = "fast"
+    yearly: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -96,9 +118,15 @@ def _base_inputs(base) -> tuple:
     return _BASE_INPUTS[key]
 
 
+_REGION_LEVERS: dict[str, np.ndarray] = {}
+
+
 def _region_lever_value(base, lever: str) -> float:
-    """The 2025 value of a lever in the base scenario's region (the base of a relative schedule)."""
-    return float(region_arrays(load_region(base.region))[2][LeverIndex[lever]])
+    """The 2025 value of a lever in the base scenario's region (the base of a relative schedule; read once per
+    process, presets are files)."""
+    if base.region not in _REGION_LEVERS:
+        _REGION_LEVERS[base.region] = region_arrays(load_region(base.region))[2]
+    return float(_REGION_LEVERS[base.region][LeverIndex[lever]])
 
 
 def _schedule_points(kind: str, fields: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -176,7 +204,7 @@ def _integrate(plan: RunPlan, state, parameters, schedules, threads: int) -> tup
 
         with np.errstate(all="ignore"):
             trajectories = fast_solver.integrate(state, parameters, schedules, times, base.solver.method,
-                                                 base.solver.dt, threads)
+                                                 base.solver.dt, threads, precision=plan.precision)
         return trajectories, _non_finite_reasons(times, trajectories, base.solver.method)
     engine = "pysd" if plan.backend == "pysd" else "native"  # pysd: the Vensim twin, one PySD run per run
     return _integrate_isolating(plan, state, parameters, schedules, np.arange(state.shape[1]), engine)
@@ -184,12 +212,41 @@ def _integrate(plan: RunPlan, state, parameters, schedules, threads: int) -> tup
 
 def _non_finite_reasons(times, trajectories, method) -> dict[int, str]:
     failed = np.flatnonzero(~np.isfinite(trajectories).all(axis=(0, 1)))
-    reasons = {}
-    for run in failed:
-        first = int(np.flatnonzero(~np.isfinite(trajectories[:, :, run]).all(axis=1))[0])
-        reasons[int(run)] = (f"{method} failed at t={times[first]:g}: state became non-finite "
-                             f"(after t={times[first - 1]:g})")
-    return reasons
+    first = {int(run): int(np.flatnonzero(~np.isfinite(trajectories[:, :, run]).all(axis=1))[0]) for run in failed}
+    return _failure_reasons(times, first, method)
+
+
+def _failure_reasons(times, first_failed: dict[int, int], method) -> dict[int, str]:
+    """The reason of each failed run, from the index of the output time at which its state became non-finite."""
+    return {run: f"{method} failed at t={times[first]:g}: state became non-finite (after t={times[first - 1]:g})"
+            for run, first in first_failed.items()}
+
+
+def _outcomes_in_kernel(plan: RunPlan, state, parameters, schedules, failures: dict, threads: int):
+    """Outcomes and failure reasons of an outcomes-only chunk on the compiled engine, without trajectories.
+
+    The kernel keeps the variables of :func:`restrans.sim.ensembles.outcomes.outcome_variables` at the whole
+    years; the outcomes are reduced from them exactly as from stored trajectories. Returns (outcomes, reasons,
+    the plan's ``yearly`` variables, each (n_runs, n_years)).
+    """
+    from restrans.model.compiled import AuxiliaryIndex
+    from restrans.sim.engine import fast_solver
+
+    base = plan.base
+    times = base.output_times()
+    years, indices = whole_years(times)
+    stocks, auxiliaries = outcome_variables(plan.targets, base.region, years, plan.yearly)
+    with np.errstate(all="ignore"):
+        values, failed_record = fast_solver.integrate_years(
+            state, parameters, schedules, times, base.solver.method, base.solver.dt, indices,
+            [StockIndex[name] for name in stocks], [AuxiliaryIndex[name] for name in auxiliaries], threads,
+            plan.precision)
+    values[:, :, list(failures)] = np.nan  # a run built with a fallback schedule is not a result
+    variables = with_indicators(years, {name: values[:, row] for row, name in enumerate(stocks + auxiliaries)})
+    reasons = _failure_reasons(times, {int(run): int(failed_record[run]) for run in np.flatnonzero(failed_record >= 0)},
+                               base.solver.method)
+    outcomes = outcomes_of_variables(years, variables, plan.targets, base.region)
+    return outcomes, {**reasons, **failures}, {name: np.ascontiguousarray(variables[name].T) for name in plan.yearly}
 
 
 def _integrate_isolating(plan, state, parameters, schedules, runs, engine="native") -> tuple[np.ndarray, dict[int, str]]:
@@ -221,18 +278,23 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
     """Integrate one chunk and compute its outcomes (and trajectories if the plan asks for them)."""
     plan = task.plan
     state, parameters, schedules, failures = build_chunk(plan, task.values)
+    runs = task.first_run + np.arange(task.values.shape[0])
+    if plan.backend == "compiled" and not plan.trajectories:
+        outcomes, reasons, yearly = _outcomes_in_kernel(plan, state, parameters, schedules, failures, task.threads)
+        years = whole_years(plan.base.output_times())[0] if yearly else None
+        return ChunkResult(task.index, runs, outcomes, [reasons.get(run, "") for run in range(len(runs))], yearly,
+                           years)
     trajectories, solver_failures = _integrate(plan, state, parameters, schedules, task.threads)
     for run in failures:  # a run built with a fallback schedule is not a result
         trajectories[:, :, run] = np.nan
     reasons = {**solver_failures, **failures}
     times = plan.base.output_times()
     outcomes = compute_outcomes(times, trajectories, parameters, schedules, plan.backend, plan.targets,
-                                plan.base.region, task.threads)
-    runs = task.first_run + np.arange(task.values.shape[0])
+                                plan.base.region, task.threads, plan.precision)
     result = ChunkResult(task.index, runs, outcomes, [reasons.get(run, "") for run in range(len(runs))])
     if plan.trajectories:
         result.trajectories = trajectory_values(times, trajectories, parameters, schedules, plan.trajectories,
-                                                plan.backend, task.threads)
+                                                plan.backend, task.threads, plan.precision)
         result.times = times
     return result
 

@@ -25,7 +25,7 @@ from restrans.sim.engine.outputs import build_manifest, file_sha256, write_folde
 from restrans.sim.engine.results import variable_units
 from restrans.sim.scenario.scenario import load_scenario, scenario_hash
 from restrans.sim.ensembles.sweep import load_targets_for
-from restrans.sim.ensembles.sweep_runs import ChunkTask, RunPlan, resolve_backend
+from restrans.sim.ensembles.sweep_runs import ChunkTask, RunPlan, precision_record, resolve_backend
 from restrans.sim.ensembles.sweep_spec import KEY_TRAJECTORIES, unit_design
 
 QUANTILES: tuple[float, ...] = (5.0, 25.0, 50.0, 75.0, 95.0)
@@ -66,12 +66,12 @@ def uncertainty_factors(scenario, display: str) -> tuple[Factor, ...]:
     return tuple(factors)
 
 
-def _run_scenario(scenario, factors, n, seed, targets, workers, scheduler, progress, offset, total):
+def _run_scenario(scenario, factors, n, seed, targets, workers, scheduler, progress, offset, total, precision="fast"):
     """Outcomes frame and trajectories (name -> (n, n_times)) of one scenario's Monte Carlo runs."""
     unit = unit_design("montecarlo", n, len(factors), seed)
     values = np.column_stack([factor.transform(unit[:, index]) for index, factor in enumerate(factors)])
     plan = RunPlan(scenario, factors, resolve_backend("auto", scenario.solver.method), targets, FAN_VARIABLES,
-                   calibrate=not scenario.uncertainty)
+                   calibrate=not scenario.uncertainty, precision=precision)
     results = []
     with make_executor(workers, scheduler) as executor:
         tasks = (ChunkTask(plan, index, first, values[first:first + CHUNK], executor.threads_per_task)
@@ -192,8 +192,11 @@ def fan_chart(times: np.ndarray, bands: pd.DataFrame, scenarios: list[str], regi
 
 
 def run_uncertainty(paths: list[Path], n: int, seed: int, out: Path, name: str, targets_path: Path | None,
-                    workers: int = 0, scheduler: str | None = None, progress=None, language: str = "en"):
+                    workers: int = 0, scheduler: str | None = None, progress=None, language: str = "en",
+                    precision: str = "fast"):
     """Run every scenario's Monte Carlo and write the outputs; returns (folder, probabilities frame or None).
+
+    ``precision`` is the compiled engine's blocked kernel (``fast``: libmvec; ``exact``), recorded in the manifest.
 
     Raises
     ------
@@ -212,7 +215,7 @@ def run_uncertainty(paths: list[Path], n: int, seed: int, out: Path, name: str, 
     frames, bands, probabilities, done = [], [], [], 0
     for scenario, scenario_factors in zip(scenarios, factors):
         frame, trajectories, times, done = _run_scenario(scenario, scenario_factors, n, seed, targets, workers,
-                                                         scheduler, progress, done, n * len(scenarios))
+                                                         scheduler, progress, done, n * len(scenarios), precision)
         frames.append(frame)
         bands.append(_bands(scenario.name, times, trajectories))
         probabilities.append(_probabilities(scenario, frame, targets))
@@ -233,7 +236,8 @@ def run_uncertainty(paths: list[Path], n: int, seed: int, out: Path, name: str, 
                for s, fs in zip(scenarios, factors)]
     manifest = build_manifest(records, scenarios[0].solver.model_dump(), time.perf_counter() - started, files,
                               {"n_per_scenario": n, "design": "montecarlo (same seed for every scenario)",
-                               "targets_file": str(targets_path) if targets_path else None})
+                               "targets_file": str(targets_path) if targets_path else None,
+                               **precision_record(resolve_backend("auto", scenarios[0].solver.method), precision)})
     manifest["seed"] = seed
     contents["manifest.json"] = (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
     write_folder(directory, contents)  # staged, swapped in whole (OutputFault when writing fails)
