@@ -107,7 +107,8 @@ def calibrate_city(data: str | Path, city: str, *, archetype: str | None = None,
                                                                      problem.upper, result.values,
                                                                      result.standard_errors)]
     preset = fitted_preset(observations.table, city, archetype, start, problem, parameters)
-    return CityCalibration(city, archetype, start, fit_until, validation, statistics_table(validation), parameters,
+    finite = validation[np.isfinite(validation["simulated"])]  # a run that failed shows as a gap, not a number
+    return CityCalibration(city, archetype, start, fit_until, validation, statistics_table(finite), parameters,
                            result, preset)
 
 
