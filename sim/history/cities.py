@@ -22,7 +22,8 @@ from restrans.model.stocks import STOCKS, StockIndex
 from restrans.model.system import auxiliaries
 from restrans.sim.engine.calibration import CALIBRATED_PARAMETERS, calibrated_batch
 from restrans.sim.engine.simulate import region_arrays
-from restrans.sim.scenario.driver_series import DRIVERS_FILE, value_in
+from restrans.sim.history.observables import industry_share, observed_value
+from restrans.sim.scenario.driver_series import published_values, value_in
 from restrans.sim.scenario.errors import InputError
 from restrans.sim.scenario.regions import load_region
 
@@ -63,21 +64,9 @@ _SCALE_GRID = np.geomspace(0.05, 20.0, 241)
 
 def national_deflator(year: int) -> float:
     """Price level of 2024 relative to ``year`` (1): national nominal GDP ratio / real growth in between."""
-    nominal = series_values_raw("national_gdp_current")
+    nominal = published_values("national_gdp_current")
     real = np.prod([1.0 + value_in("national_real_gdp_growth", step) for step in range(year + 1, _PRICE_YEAR + 1)])
     return nominal[_PRICE_YEAR] / nominal[year] / real
-
-
-def series_values_raw(series: str) -> dict[int, float]:
-    """Year -> published value of ``series`` in ``drivers.csv`` (rows tagged U left out)."""
-    table = pd.read_csv(DRIVERS_FILE)
-    rows = table[(table["series"] == series) & (table["tag"] != "U")]
-    return dict(zip(rows["year"].astype(int), rows["value"].astype(float)))
-
-
-def _observed(table: pd.DataFrame, city: str, indicator: str, year: int) -> float | None:
-    rows = table[(table["city"] == city) & (table["indicator"] == indicator) & (table["year"] == year)]
-    return float(rows["value"].mean()) if len(rows) else None
 
 
 def city_state(table, city, archetype, year=_CENSUS_YEAR):
@@ -104,15 +93,15 @@ def city_state(table, city, archetype, year=_CENSUS_YEAR):
     preset = load_region(archetype)
     state, parameters, levers = region_arrays(preset)
     sources: dict[str, str] = {}
-    population = _observed(table, city, "pop_resident_census", year)
+    population = observed_value(table, city, "pop_resident_census", year)
     if population is None:
         raise InputError("--data", f"{city}.pop_resident_census", year,
                          f"a census resident population of {city} in {year} (the start state needs it)")
-    _scale_people(state, population * 10.0, _observed(table, city, "share_age65plus_census", year), sources, year)
+    _scale_people(state, population * 10.0, observed_value(table, city, "share_age65plus_census", year), sources, year)
     years_back = preset.year - year
     _move_trends(state, parameters, years_back, year, sources)
-    gdp = _observed(table, city, "gdp_current", year)
-    _scale_economy(state, parameters, levers, gdp, _observed(table, city, "secondary_share_gdp", year), year,
+    gdp = observed_value(table, city, "gdp_current", year)
+    _scale_economy(state, parameters, levers, gdp, observed_value(table, city, "secondary_share_gdp", year), year,
                    sources)
     calibrated = calibrated_batch(state[:, None], parameters[:, None], levers[:, None])
     margin = auxiliaries(state[:, None], calibrated, levers[:, None])["mining_margin"]
@@ -173,7 +162,7 @@ def _secondary_share(state, parameters, levers):
     matches the observed share with industry alone, so the fit compares changes of the share, not its split.
     """
     a = auxiliaries(state, parameters, levers)
-    return (a["mining_value_added"] + a["processing_output"] + a["new_industry_output"]) / a["gdp"], a["gdp"]
+    return industry_share(a), a["gdp"]
 
 
 def _scale_economy(state, parameters, levers, gdp, secondary_share, year, sources):
@@ -193,13 +182,14 @@ def _scale_economy(state, parameters, levers, gdp, secondary_share, year, source
     share_text = f"the secondary share {secondary_share:g} % of {year}" if secondary_share is not None else \
         "the type's secondary share (none in the data)"
     target_share = float(share[0]) if secondary_share is None else secondary_share / 100.0
-    target_gdp = float(model_gdp[0]) if gdp is None else gdp / 10.0 * national_deflator(year)
+    deflator = national_deflator(year)
+    target_gdp = float(model_gdp[0]) if gdp is None else gdp / 10.0 * deflator
     if gdp is not None:
         factor = target_gdp / float(model_gdp[0])
         for name in ECONOMY_STOCKS:
             state[StockIndex[name]] *= factor
             sources[f"initial.{name}"] = (f"type default scaled (x {factor:.3f}) to GDP {year} ({gdp:g} x 100m CNY,"
-                                          f" x {national_deflator(year):.3f} to 2025 prices)")
+                                          f" x {deflator:.3f} to 2025 prices)")
         for name in SPENDING_LEVERS:
             levers[LeverIndex[name]] *= factor
             sources[f"levers.{name}"] = f"type default scaled (x {factor:.3f}) to the city's GDP"

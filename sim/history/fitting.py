@@ -20,7 +20,7 @@ from scipy.optimize import least_squares
 from restrans.model.parameters import PARAMETERS, ParameterIndex
 from restrans.model.system import auxiliaries
 from restrans.sim.engine.calibration import calibrated_batch
-from restrans.sim.history.observables import simulated_values
+from restrans.sim.history.observables import industry_share, simulated_values
 from restrans.sim.scenario.schedules import LeverSchedules
 
 COMMON_FIT_PARAMETERS: tuple[str, ...] = (
@@ -115,7 +115,7 @@ def simulate(problem: HistoryProblem, values: np.ndarray) -> dict[str, np.ndarra
     levers = np.stack([schedules.evaluate(float(time)) for time in problem.times], axis=1)
     with np.errstate(all="ignore"):
         a = auxiliaries(np.moveaxis(trajectories, 0, 1), parameters[:, None, :], levers)
-        industry = (a["mining_value_added"] + a["processing_output"] + a["new_industry_output"]) / a["gdp"]
+        industry = industry_share(a)
     return {"population": a["population"], "gdp": a["gdp"], "industry_share": industry,
             "unemployment_rate": a["unemployment_rate"]}
 

@@ -29,6 +29,21 @@ FITTED_INDICATORS: dict[str, str] = {
 """The compared series and what each means."""
 
 
+def industry_share(auxiliaries: dict) -> np.ndarray:
+    """The model's share (1) of mining, processing and new industry in GDP, from :func:`~restrans.model.system.auxiliaries`.
+
+    The counterpart of the statistical secondary share without construction (in the local sector).
+    """
+    a = auxiliaries
+    return (a["mining_value_added"] + a["processing_output"] + a["new_industry_output"]) / a["gdp"]
+
+
+def observed_value(rows: pd.DataFrame, city: str, indicator: str, year: int) -> float | None:
+    """Mean of the rows of ``city``'s ``indicator`` in ``year`` of a history table, None if there is none."""
+    selected = rows[(rows["city"] == city) & (rows["indicator"] == indicator) & (rows["year"] == year)]
+    return float(selected["value"].mean()) if len(selected) else None
+
+
 def observed_series(rows: pd.DataFrame, start: int, end: int) -> pd.DataFrame:
     """The observations of one city that the fit compares, as rows ``indicator, source, year, observed``.
 

@@ -18,7 +18,7 @@ from restrans.model.stocks import StockIndex
 from restrans.sim.engine.simulate import region_arrays
 from restrans.sim.history.cities import CITY_TYPES, city_state, preset_name
 from restrans.sim.history.fitting import FIT_PARAMETERS, HistoryProblem, plausible_bounds
-from restrans.sim.history.observables import observed_series
+from restrans.sim.history.observables import observed_series, observed_value
 from restrans.sim.scenario.errors import InputError
 from restrans.sim.scenario.regions import available_cities, load_region
 from restrans.sim.scenario.scenario import load_scenario
@@ -81,8 +81,8 @@ def build_problem(table: pd.DataFrame, city: str, *, archetype: str | None = Non
                          "observations of population, real growth or secondary share in the fit window")
     names = tuple(names or FIT_PARAMETERS[archetype])
     prior, lower, upper = plausible_bounds(names, parameters)
-    start_values = {indicator: float(selected["value"].mean()) for indicator in ("pop_registered", "secondary_share_gdp")
-                    if len(selected := rows[(rows["indicator"] == indicator) & (rows["year"] == start)])}
+    start_values = {indicator: value for indicator in ("pop_registered", "secondary_share_gdp")
+                    if (value := observed_value(rows, city, indicator, start)) is not None}
     method, dt = scenario.solver.method, float(scenario.solver.dt)
     times = np.arange(start, holdout_until + 1, dtype=float)
     problem = HistoryProblem(state, parameters, schedules, times, method, dt, names, prior, lower, upper,

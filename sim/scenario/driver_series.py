@@ -80,6 +80,11 @@ def _published(path: str) -> dict[str, dict[int, float]]:
     return result
 
 
+def published_values(series: str, path: Path = DRIVERS_FILE) -> dict[int, float]:
+    """Year -> published value of ``series`` in ``drivers.csv`` (rows tagged U left out; empty if absent)."""
+    return dict(_published(str(path)).get(series, {}))
+
+
 def series_values(name: str, path: Path = DRIVERS_FILE) -> dict[int, float]:
     """Year -> driver value (the lever's unit) of the driver series ``name``.
 
