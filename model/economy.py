@@ -28,13 +28,25 @@ def processing_input_use(extraction, deep_processing_share, processing_capital, 
 
 
 def processing_potential_output(processing_capital, processing_capital_productivity, input_use, knowledge_multiplier):
-    """Value added (bn CNY/yr) processing capital could produce with a full workforce."""
+    """Value added (bn CNY/yr) processing capital could produce with a full workforce.
+
+    Technical progress is labour-augmenting (it raises output per worker, not
+    per unit of capital), the only kind compatible with a steady capital-output
+    ratio on a growth path (Uzawa's theorem); knowledge raises both.
+    """
     return processing_capital * processing_capital_productivity * input_use * knowledge_multiplier
 
 
-def land_effect(construction_land, new_industry_capital, land_per_capital):
-    """Share (0-1) of new-industry capital that has construction land to work on (1 when land is adequate)."""
-    land_ratio = construction_land / np.maximum(new_industry_capital * land_per_capital, 1e-9)
+def land_effect(construction_land, new_industry_capital, technology_index, land_per_capital):
+    """Share (0-1) of new-industry capital that has construction land to work on (1 when land is adequate).
+
+    Land is needed per unit of capital at 2025 technique: as output per worker
+    rises with capital deepening, capital per km2 rises with it (national
+    standards of investment intensity per hectare of industrial land, 工业项目
+    建设用地控制指标, are raised over time), so the land a plant needs grows
+    with its capital divided by the technology index.
+    """
+    land_ratio = construction_land * technology_index / np.maximum(new_industry_capital * land_per_capital, 1e-9)
     return np.minimum(land_ratio, 1.0)
 
 
@@ -80,19 +92,37 @@ def crowding_out(margin, reference_margin, crowding_out_strength, mining_share):
     return 1.0 / (1.0 + crowding_out_strength * mining_share * np.maximum(margin - reference_margin, 0.0))
 
 
-def new_industry_investment(new_industry_output, new_industry_reinvestment_rate, successor_support, subsidy_leverage,
-                            industrial_park_investment, park_leverage, credit_support, credit_investment_share,
-                            cooperation_inflow, attraction, crowding):
-    """Gross investment in new industries (bn CNY/yr): own earnings, leveraged support, credit, inflow."""
-    own = new_industry_reinvestment_rate * new_industry_output
+def market_investment(capital, capital_depreciation_rate, market_growth_response, national_output_growth,
+                      usable_share):
+    """Investment (bn CNY/yr) the national market calls for in a successor sector: depreciation plus growth
+    with national output, of the capital that can work.
+
+    Successor industries sell to the national market, so investors (own
+    earnings, banks, firms from outside the city) expand capacity with
+    national output (the accelerator); ``market_growth_response`` scales the
+    response. Only capital that has workers and land (``usable_share``, 0-1:
+    labour fill x land multiplier) draws investment, so capital cannot run
+    ahead of the workforce and the land that would use it. Private finance
+    from outside does not pass the local budget.
+    """
+    return (capital_depreciation_rate + market_growth_response * national_output_growth) * capital * usable_share
+
+
+def new_industry_investment(market, successor_support, subsidy_leverage, industrial_park_investment, park_leverage,
+                            credit_support, credit_investment_share, cooperation_inflow, attraction, crowding):
+    """Gross investment in new industries (bn CNY/yr): market-driven, leveraged support, credit, inflow.
+
+    The investment climate (``attraction``) and a mining boom (``crowding``)
+    scale all of it.
+    """
     supported = (successor_support * subsidy_leverage + industrial_park_investment * park_leverage
                  + credit_support * credit_investment_share + cooperation_inflow)
-    return (own + supported) * attraction * crowding
+    return (market + supported) * attraction * crowding
 
 
-def processing_investment(processing_output, processing_reinvestment_rate, input_use):
-    """Gross investment in processing (bn CNY/yr): reinvested earnings, only where raw material is available."""
-    return processing_reinvestment_rate * processing_output * input_use
+def processing_investment(market, input_use):
+    """Gross investment in processing (bn CNY/yr): market-driven, only as far as local raw material feeds it."""
+    return market * input_use
 
 
 def local_sector_demand(household_income, household_service_propensity, public_current_spending,

@@ -117,6 +117,19 @@ LEVERS: tuple[Lever, ...] = (
           "Exogenous driver: real growth of national per-capita disposable income, the comparator of migration.",
           _A + "real growth slowing from 5.1 % (NBS 2024) to ~4 % towards 2035; history from model/data/drivers.csv",
           ("十九",), kind="driver"),
+    Lever("national_output_growth", "1/yr", 0.045, -0.1, 0.2,
+          "Exogenous driver: real growth of national GDP, the growth of the national market that successor "
+          "industries sell to (the accelerator of their investment).",
+          _A + "real GDP growth 5.0 % (NBS 2024) slowing to ~4-4.5 % towards 2035; history from "
+          "model/data/drivers.csv", ("八", "九"), kind="driver"),
+    Lever("national_productivity_growth", "1/yr", 0.045, -0.1, 0.2,
+          "Exogenous driver: real growth of national output per worker, the labour-augmenting technical progress "
+          "and capital deepening that the region's non-mining firms can adopt.",
+          _A + "national employment was nearly flat (76,977 -> 77,640 x 10k, 2013-2017, NBS via "
+          "https://www.workercn.cn/papers/grrb/2014/02/25/1/news-5.html and "
+          "http://big5.china.com.cn/gate/big5/union.china.com.cn/tbgz/txt/2018-05/22/content_40348833.htm), so "
+          "output per worker grows about as fast as GDP per head; history from model/data/drivers.csv",
+          ("十一",), kind="driver"),
     Lever("national_unemployment_rate", "1", 0.052, 0.0, 0.3,
           "Exogenous driver: national urban surveyed unemployment rate, the comparator of migration.",
           "NBS: urban surveyed unemployment 5.2 % (2023); history from model/data/drivers.csv", ("二十",),

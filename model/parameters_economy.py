@@ -27,10 +27,13 @@ ECONOMY_PARAMETERS = (
        "Knowledge stock at which the knowledge effect equals 1 (the 2025 stock).", CALIBRATED, "economy"),
     _p("knowledge_lifetime", 8.0, "yr", (1.0, 50.0), (6.0, 12.0),
        "Average life of knowledge before it is obsolete.", _A + "R&D depreciation ~12-15 %/yr", "economy"),
-    _p("technology_growth", 0.02, "1/yr", (-0.05, 0.1), (0.005, 0.025),
-       "Growth of general technical progress (total factor productivity) outside mining.",
-       _A + "China TFP growth ~1-2 %/yr (Penn World Table 10)", "economy",
-       _A + "China TFP growth 0.5-2.5 %/yr over 2010-2019 (Penn World Table 10)"),
+    _p("productivity_diffusion", 1.0, "1", (0.0, 2.0), (0.6, 1.2),
+       "Share of the national growth of output per worker that the region's non-mining firms adopt "
+       "(1 = they keep pace with the nation).",
+       _A + "1 = national pace; Chinese prefectures' real growth tracked the nation's within a few points in "
+       "2010-2017 (model/data/history.csv); fitted per city by restrans calibrate", "economy",
+       _A + "0.6-1.2: resource-curse studies find slower productivity growth in resource cities; "
+       "restrans calibrate fits it per city"),
     _p("rd_efficiency", 1.0, "1", (0.0, 3.0), (0.5, 1.5),
        "Knowledge created per unit of R&D spending.", _A + "judgement value, no published estimate found",
        "economy"),
@@ -40,12 +43,13 @@ ECONOMY_PARAMETERS = (
     _p("public_rd_share", 0.2, "1", (0.0, 1.0), (0.1, 0.3),
        "Share of R&D spending paid from the local budget.",
        _A + "government funds ~20 % of China's R&D (NBS R&D communiqué)", "economy"),
-    _p("processing_reinvestment_rate", 0.25, "1", (0.0, 0.5), (0.15, 0.35),
-       "Share of processing value added reinvested in processing capital.",
-       _A + "judgement value, no published estimate found", "economy"),
-    _p("new_industry_reinvestment_rate", 0.25, "1", (0.0, 0.5), (0.15, 0.35),
-       "Share of new-industry value added reinvested in new-industry capital.",
-       _A + "judgement value, no published estimate found", "economy"),
+    _p("market_growth_response", 1.0, "1", (0.0, 3.0), (0.5, 1.5),
+       "Growth of successor-industry capital that investors finance, relative to national output growth, "
+       "when the capital is fully manned and the investment climate is at its reference.",
+       _A + "1 = capital keeps pace with the national market; with a capital-output ratio of ~3, depreciation "
+       "7 %/yr and growth 8 %/yr this is investment of ~45 % of value added, China's gross capital formation "
+       "of 42-46 % of GDP in 2010-2019 (World Bank NE.GDI.TOTL.ZS, "
+       "https://apiardata.com/statistics/cn-gross-capital-formation-gdp)", "economy"),
     _p("capital_depreciation_rate", 0.07, "1/yr", (0.0, 0.5), (0.05, 0.1),
        "Depreciation rate of successor-industry capital.",
        _A + "China fixed-capital depreciation ~5-10 %/yr", "economy"),

@@ -39,6 +39,17 @@ LABOUR_PARAMETERS = (
        _A + "judgement value, no published estimate found", "people"),
     _p("labour_force_entry_rate", 0.1, "1/yr", (0.0, 1.0), None,
        "Share of the inactive working-age residents entering the labour force per year.", CALIBRATED, "people"),
+    _p("national_income_reference", 43.0, "thousand CNY/person/yr", (1.0, 1e3), None,
+       "National income per head at which per-head standards, benefits and pensions take their stated values "
+       "(the start-year national income).",
+       "Calibrated to the region's start state (sim/engine/calibration.py)", "people"),
+    _p("hukou_retention", 0.8, "1", (0.0, 1.0), (0.6, 0.95),
+       "Share of migrants who keep their household registration (hukou) where they came from: leavers stay on "
+       "the city's register, arrivals are not added to it.",
+       "NBS census 2020 communique no. 7: 375.8 M people lived away from their place of registration (+70 % since "
+       "2010), and 45.4 % of people held an urban hukou against 63.9 % living in towns "
+       "(http://zzndh.com/a/202105/509119.html, NBS release mirrored); "
+       + _A + "0.8 for a prefecture's migrants", "people"),
     _p("in_migrant_participation", 0.8, "1", (0.0, 1.0), (0.7, 0.9),
        "Share of working-age in-migrants who join the labour force.",
        _A + "labour migrants dominate working-age moves", "people"),

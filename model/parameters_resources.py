@@ -37,9 +37,19 @@ RESOURCE_PARAMETERS = (
        "Trend growth of the real resource price.",
        _A + "flat real coal price under carbon peaking", "resources", symbol="g_p"),
     _p("unit_extraction_cost", 500.0, "CNY/t", (1.0, 1e5), (400.0, 600.0),
-       "Cash cost of extraction per tonne (wages, materials, safety, depreciation of the working face).",
+       "Full cost of extraction per tonne: cash cost (wages, materials, power, safety) plus depreciation, finance and fees.",
        _A + "coal mine full cost 400-600 CNY/t; higher in old deep mines", "resources",
        _A + "full cost of Chinese coal mines 400-600 CNY/t (industry reports)", "c_e"),
+    _p("cash_cost_share", 0.65, "1", (0.05, 1.0), (0.6, 0.8),
+       "Share of the unit extraction cost that is cash cost (wages, materials, power, safety), the rest "
+       "depreciation, finance and fees: a mine keeps running while the price covers its cash cost.",
+       "2015 Chinese thermal coal: production cost 161 of full cost 216 CNY/t "
+       "(https://reportify.cn/reports/1189308686716243968), of which depreciation and amortisation 10-20 % "
+       "(https://staging.reportify.cn/transcripts/1157494223327596544): cash cost ~0.6-0.7 of full cost. "
+       "The 2013-2015 slump kept >80 % of coal firms loss-making (https://bbs.pinggu.org/k/news/1342680.html) "
+       "while output fell ~4 % (3.68 Gt 2015, http://uk.reuters.com/article/china-economy-output-coal-idUKL3N1531CD)",
+       "resources",
+       _A + "0.6-0.8: production cost is ~75 % of full cost and still holds 10-20 % depreciation (same sources)"),
     _p("reference_margin", 0.3, "1", (-1.0, 1.0), (0.2, 0.4),
        "Cash margin (share of the price) at which capacity investment runs at its base rate.",
        _A + "judgement value, no published estimate found", "resources", symbol="m_ref"),

@@ -2,8 +2,10 @@
 
 All functions broadcast over a trailing run axis. Units: Mt (million m3 for
 timber), Mt/yr, CNY/t, years. Extraction is the least of what capacity,
-demand and the mines' cash margin call for, what the reserves allow and what
-the miners can dig; loss-making capacity first idles, then closes.
+demand and the mines' operating margin call for, what the reserves allow and
+what the miners can dig. Mines run while the price covers their cash cost
+(operating margin) and invest on their margin over full cost (profit margin):
+capacity that cannot cover even its cash cost first idles, then closes.
 """
 from __future__ import annotations
 
@@ -17,20 +19,31 @@ def recovery_rate(base_recovery_rate, maximum_recovery_rate, recovery_improvemen
     return base_recovery_rate + recovery_improvement * np.maximum(maximum_recovery_rate - base_recovery_rate, 0.0)
 
 
-def cash_margin(price, resource_tax_rate, unit_extraction_cost, restoration_levy):
-    """Cash margin of mining as a share of the price (1): (price - resource tax - unit cost - levy) / price.
+def profit_margin(price, resource_tax_rate, unit_extraction_cost, restoration_levy):
+    """Margin of mining over its full cost, as a share of the price (1): (price - tax - unit cost - levy) / price.
 
     The restoration levy (CNY/t, 谁破坏、谁治理) is a cost to the mines, so it
-    enters the margin like the resource tax does.
+    enters the margin like the resource tax does. Capacity investment follows
+    this margin: a new mine must earn its depreciation and finance.
     """
     return (price * (1.0 - resource_tax_rate) - unit_extraction_cost - restoration_levy) / price
 
 
+def operating_margin(profit_margin, cash_cost_share, unit_extraction_cost, price):
+    """Margin over the cash cost alone (1): the profit margin plus the non-cash share of the unit cost per yuan.
+
+    A sunk mine keeps producing while the price covers wages, materials and
+    power, even when it no longer earns its depreciation and finance: in 2015
+    over 80 % of China's coal firms made losses while output fell about 4 %.
+    """
+    return profit_margin + (1.0 - cash_cost_share) * unit_extraction_cost / price
+
+
 def operating_share(margin, mine_margin_spread):
-    """Share (0-1) of the region's capacity whose own cash margin is positive.
+    """Share (0-1) of the region's capacity whose own operating margin is positive.
 
     Mines differ in cost: with their margins spread logistically around the
-    regional margin, the share covering its cash cost is
+    regional operating margin, the share covering its cash cost is
     ``1 / (1 + exp(-margin / spread))`` (exponent capped at 50 to stay finite).
     """
     return 1.0 / (1.0 + np.exp(np.minimum(-margin / mine_margin_spread, 50.0)))

@@ -47,9 +47,12 @@ def _resources(s, p, lv, k, out):
     """Resources (seed 二, 四–六): price, margin, utilisation, extraction, capacity and mine closure."""
     price = s.resource_price * lv.resource_price_index
     recovery = resources.recovery_rate(p.base_recovery_rate, p.maximum_recovery_rate, lv.recovery_improvement)
-    margin = resources.cash_margin(price, lv.resource_tax_rate, p.unit_extraction_cost, lv.restoration_levy)
-    operating_relative = (resources.operating_share(margin, p.mine_margin_spread)
-                          / resources.operating_share(p.reference_margin, p.mine_margin_spread))
+    margin = resources.profit_margin(price, lv.resource_tax_rate, p.unit_extraction_cost, lv.restoration_levy)
+    operating_margin = resources.operating_margin(margin, p.cash_cost_share, p.unit_extraction_cost, price)
+    reference_operating_margin = resources.operating_margin(p.reference_margin, p.cash_cost_share,
+                                                            p.unit_extraction_cost, p.reference_price)
+    operating_relative = (resources.operating_share(operating_margin, p.mine_margin_spread)
+                          / resources.operating_share(reference_operating_margin, p.mine_margin_spread))
     utilisation = resources.capacity_utilisation(price, p.reference_price, p.base_utilisation,
                                                  p.utilisation_price_elasticity, p.maximum_utilisation,
                                                  lv.resource_demand_index, operating_relative)
@@ -60,7 +63,8 @@ def _resources(s, p, lv, k, out):
     profit_effect = resources.profit_investment_effect(margin, p.reference_margin, p.profit_sensitivity,
                                                        p.maximum_profit_investment_effect)
     out.update(
-        price=price, recovery_rate=recovery, mining_margin=margin, operating_capacity_share=operating_relative,
+        price=price, recovery_rate=recovery, mining_margin=margin, operating_margin=operating_margin,
+        operating_capacity_share=operating_relative,
         utilisation=utilisation, planned_extraction=planned, extraction=extraction, depletion=extraction / recovery,
         sterilisation=s.proven_reserves * lv.red_line_sterilisation_rate,
         capacity_investment=resources.capacity_investment(s.mining_capacity, p.capacity_investment_rate, profit_effect,
@@ -77,17 +81,19 @@ def _resources(s, p, lv, k, out):
 
 def _economy(s, p, lv, k, out):
     """Economy (seed 三, 十一): successor industries, the local sector and GDP (investment comes later)."""
-    productivity_multiplier = economy.knowledge_effect(s.knowledge, p.knowledge_reference,
-                                                       p.knowledge_elasticity) * s.technology_index
+    productivity_multiplier = economy.knowledge_effect(s.knowledge, p.knowledge_reference, p.knowledge_elasticity)
+    labour_productivity_multiplier = productivity_multiplier * s.technology_index
     input_use = economy.processing_input_use(out["extraction"], lv.deep_processing_share, s.processing_capital,
                                              p.processing_input_per_capital)
     processing_potential_output = economy.processing_potential_output(
         s.processing_capital, p.processing_capital_productivity, input_use, productivity_multiplier)
-    land_multiplier = economy.land_effect(s.construction_land, s.new_industry_capital, p.land_per_capital)
+    land_multiplier = economy.land_effect(s.construction_land, s.new_industry_capital, s.technology_index,
+                                          p.land_per_capital)
     new_industry_potential_output = economy.new_industry_potential_output(
         s.new_industry_capital, p.new_industry_capital_productivity, productivity_multiplier, land_multiplier)
     successor_demand = economy.successor_labour_demand(processing_potential_output + new_industry_potential_output,
-                                                       p.successor_labour_productivity, productivity_multiplier)
+                                                       p.successor_labour_productivity,
+                                                       labour_productivity_multiplier)
     fill = economy.labour_fill(s.successor_employment, successor_demand)
     processing_output = processing_potential_output * fill
     new_industry_output = new_industry_potential_output * fill
@@ -96,7 +102,8 @@ def _economy(s, p, lv, k, out):
     service_value_added = s.service_employment * local_productivity
     gdp = mining_value_added + processing_output + new_industry_output + service_value_added
     out.update(
-        productivity_multiplier=productivity_multiplier, processing_input_use=input_use, land_multiplier=land_multiplier,
+        productivity_multiplier=productivity_multiplier, labour_productivity_multiplier=labour_productivity_multiplier,
+        processing_input_use=input_use, land_multiplier=land_multiplier,
         desired_successor_employment=successor_demand, successor_labour_fill=fill,
         processing_output=processing_output, new_industry_output=new_industry_output,
         mining_value_added=mining_value_added, local_productivity=local_productivity,
@@ -147,6 +154,12 @@ def _investment(s, p, lv, k, out):
                                     out["mining_share"])
     exploration_ratio = f.exploration_spending / p.reference_exploration_spending
     funded_rd_intensity = lv.rd_intensity * (1.0 - p.public_rd_share * (1.0 - share))
+    new_industry_market_investment = economy.market_investment(s.new_industry_capital, p.capital_depreciation_rate,
+                                                    p.market_growth_response, lv.national_output_growth,
+                                                    out["successor_labour_fill"] * out["land_multiplier"])
+    processing_market_investment = economy.market_investment(s.processing_capital, p.capital_depreciation_rate,
+                                                  p.market_growth_response, lv.national_output_growth,
+                                                  out["successor_labour_fill"])
     public_service_investment = (p.public_service_capital_share * out["services_funded"] + out["surplus_investment"]
                                  + f.public_service_investment
                                  + lv.central_budget_investment * (1.0 - p.subsidence_investment_share)
@@ -158,12 +171,12 @@ def _investment(s, p, lv, k, out):
         capacity_phase_out=out["non_green_capacity"] * lv.phase_out_rate * upgrade_funding,
         green_upgrading=out["non_green_capacity"] * lv.green_upgrade_rate * upgrade_funding,
         investment_attraction=attraction, crowding_out=crowding,
+        new_industry_market_investment=new_industry_market_investment,
+        processing_market_investment=processing_market_investment,
         new_industry_investment=economy.new_industry_investment(
-            out["new_industry_output"], p.new_industry_reinvestment_rate, f.successor_support, p.subsidy_leverage,
-            f.industrial_park_investment, p.park_leverage, f.credit_support, p.credit_investment_share,
-            f.cooperation_inflow, attraction, crowding),
-        processing_investment=economy.processing_investment(out["processing_output"], p.processing_reinvestment_rate,
-                                                            out["processing_input_use"]),
+            new_industry_market_investment, f.successor_support, p.subsidy_leverage, f.industrial_park_investment,
+            p.park_leverage, f.credit_support, p.credit_investment_share, f.cooperation_inflow, attraction, crowding),
+        processing_investment=economy.processing_investment(processing_market_investment, out["processing_input_use"]),
         knowledge_creation=economy.knowledge_creation(funded_rd_intensity, out["gdp"], p.rd_efficiency,
                                                       f.cooperation_inflow, p.cooperation_spillover),
         public_service_investment_total=public_service_investment,
@@ -232,7 +245,7 @@ def stock_rates(state, parameters, levers, a):
         processing_capital=a["processing_investment"] - p.capital_depreciation_rate * s.processing_capital,
         new_industry_capital=a["new_industry_investment"] - p.capital_depreciation_rate * s.new_industry_capital,
         knowledge=a["knowledge_creation"] - s.knowledge / p.knowledge_lifetime,
-        technology_index=s.technology_index * p.technology_growth,
+        technology_index=s.technology_index * p.productivity_diffusion * lv.national_productivity_growth,
         business_environment=(1.0 + a["funded_business_environment_reform"] - s.business_environment)
         / p.business_environment_adjustment_time,
         infrastructure_capital=a["funded_infrastructure_investment"]
@@ -254,6 +267,8 @@ def stock_rates(state, parameters, levers, a):
         cumulative_central_cost=a["central_policy_cost"],
         cumulative_local_cost=a["local_policy_cost"],
         cumulative_layoffs=a["mining_layoffs"],
+        cumulative_out_migration=a["out_migration"],
+        cumulative_in_migration=a["in_migration"],
         cumulative_reemployed_miners=a["mining_hires_from_laid_off"] + a["service_hires_from_laid_off"]
         + a["successor_hires_from_retrained"] + a["service_hires_from_retrained"],
         cumulative_land_restored=a["subsidence_governance"] + a["land_restoration"],

@@ -17,7 +17,8 @@ _CAPACITY_FLOW = "Mt/yr per yr"
 _RESOURCE_AUXILIARIES: dict[str, tuple[str, str]] = {
     "price": ("CNY/t", "Market price of the resource: trend price x price index."),
     "recovery_rate": ("1", "Whole-mine recovery rate: extracted / depleted reserves."),
-    "mining_margin": ("1", "Cash margin of mining after resource tax, unit cost and restoration levy, per yuan of price."),
+    "mining_margin": ("1", "Margin of mining over its full cost, resource tax and restoration levy, per yuan of price."),
+    "operating_margin": ("1", "Margin of mining over its cash cost alone (wages, materials, power), per yuan of price."),
     "operating_capacity_share": ("1", "Share of capacity covering its cash cost, relative to the reference state."),
     "utilisation": ("1", "Capacity utilisation."),
     "planned_extraction": ("Mt/yr", "Extraction the mines plan: capacity x utilisation, limited by reserves and the ban."),
@@ -39,7 +40,8 @@ _RESOURCE_AUXILIARIES: dict[str, tuple[str, str]] = {
 }
 
 _ECONOMY_AUXILIARIES: dict[str, tuple[str, str]] = {
-    "productivity_multiplier": ("1", "Knowledge effect x technology index on successor productivity."),
+    "productivity_multiplier": ("1", "Knowledge effect on successor productivity (per unit of capital and per worker)."),
+    "labour_productivity_multiplier": ("1", "Knowledge effect x technology index on output per successor worker."),
     "processing_input_use": ("1", "Share of processing capacity local raw material can feed."),
     "land_multiplier": ("1", "Share of new-industry capital with construction land."),
     "desired_successor_employment": ("thousand persons", "Successor jobs needed at potential output."),
@@ -54,6 +56,8 @@ _ECONOMY_AUXILIARIES: dict[str, tuple[str, str]] = {
     "mining_share": ("1", "Mining's share of GDP."),
     "investment_attraction": ("1", "Multiplier on new-industry investment from environment, connectivity, business climate, opening."),
     "crowding_out": ("1", "Multiplier on new-industry investment from a mining boom (< 1 = crowded out)."),
+    "new_industry_market_investment": (_MONEY, "New-industry investment the national market calls for, before the climate."),
+    "processing_market_investment": (_MONEY, "Processing investment the national market calls for, before raw-material limits."),
     "new_industry_investment": (_MONEY, "Gross investment in new industries."),
     "processing_investment": (_MONEY, "Gross investment in processing."),
     "knowledge_creation": (_MONEY, "R&D and spillovers added to the knowledge stock."),
@@ -109,6 +113,7 @@ AUXILIARIES: dict[str, tuple[str, str]] = {**_RESOURCE_AUXILIARIES, **_ECONOMY_A
 HELPERS: dict[str, tuple[str, str]] = {
     # resources
     "capacity_reserve_life": ("yr", "Reserve life at full capacity: recoverable reserves / mining capacity."),
+    "reference_operating_margin": ("1", "Operating margin (over cash cost) at the reference margin and price."),
     "profit_effect": ("1", "Multiplier of the margin on capacity investment (1 at the reference margin)."),
     # ecology
     "subsidence_area_funded": ("km2/yr", "Subsidence area the governance budget and hazard relocation can treat."),

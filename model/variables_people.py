@@ -10,6 +10,10 @@ PEOPLE_AUXILIARIES: dict[str, tuple[str, str]] = {
     "job_seekers": (_PEOPLE, "Laid-off miners + retrained job-seekers + other unemployed."),
     "working_age_population": (_PEOPLE, "Residents aged 15-64: the labour force plus the inactive."),
     "population": (_PEOPLE, "Resident population: children + working age + elderly."),
+    "standards_index": ("1", "National income per head relative to the start: the index of per-head spending "
+                             "standards, benefits and pensions."),
+    "registered_population": (_PEOPLE, "Registered (hukou) population: residents plus the migrants since the start "
+                                       "who keep their registration (leavers, less arrivals)."),
     "unemployment_rate": ("1", "Job-seekers / labour force."),
     "dependency_ratio": ("1", "(Children + elderly) / working-age residents."),
     "unemployment_benefits": (_MONEY, "Social-security benefits paid to job-seekers."),

@@ -67,7 +67,8 @@ def budget(s, p, lv, k, out):
     """
     own = fiscal.own_revenue(out["mining_output_value"], lv.resource_tax_rate, p.resource_tax_base_share,
                              out["gdp"], p.general_tax_rate)
-    recognised_spending = p.public_service_spending_per_capita * out["population"] / 1000.0
+    recognised_spending = (p.public_service_spending_per_capita * out["standards_index"] * out["population"]
+                           / 1000.0)
     standard_spending = np.maximum(recognised_spending - p.equalised_programme_spending, 0.0)
     social_security_local = (out["unemployment_benefits"] * (1.0 - p.social_security_central_share)
                              + out["pensions"] * p.pension_local_share)

@@ -13,21 +13,32 @@ from restrans.model.wiring_budget import Funded
 
 
 def households(s, p, lv, k, out):
-    """Households: age groups, labour force, job-seekers, benefits, pensions and income per resident."""
+    """Households: age groups, labour force, job-seekers, benefits, pensions and income per resident.
+
+    Benefits and pensions per person, like the standard of public spending per
+    resident, are set nationally and rise with national income per head
+    (``standards_index``, 1 at the start): China's basic pensions were raised
+    every year from 2005, and equalisation standards follow national means.
+    """
     labour_force = (s.mining_employment + s.successor_employment + s.service_employment
                     + s.laid_off_miners + s.retrained_job_seekers + s.other_unemployed)
     job_seekers = s.laid_off_miners + s.retrained_job_seekers + s.other_unemployed
     working_age = labour_force + s.inactive_working_age
     population = s.children + working_age + s.elderly
-    benefits = labour.unemployment_benefits(job_seekers, lv.social_security_coverage, p.unemployment_benefit)
-    pensions = s.elderly * p.pension_per_elderly / 1000.0
+    standards_index = s.national_income_per_capita / p.national_income_reference
+    benefits = labour.unemployment_benefits(job_seekers, lv.social_security_coverage,
+                                            p.unemployment_benefit * standards_index)
+    pensions = s.elderly * p.pension_per_elderly * standards_index / 1000.0
     household_income = (p.household_income_share * out["gdp"] + benefits + pensions
                         + p.transfer_household_share * lv.transfer_payment)
     out.update(
         labour_force=labour_force, job_seekers=job_seekers, working_age_population=working_age, population=population,
+        registered_population=population + p.hukou_retention * (s.cumulative_out_migration
+                                                                - s.cumulative_in_migration),
         unemployment_rate=job_seekers / np.maximum(labour_force, 1e-9),
         dependency_ratio=(s.children + s.elderly) / np.maximum(working_age, 1e-9),
-        unemployment_benefits=benefits, pensions=pensions, household_income=household_income,
+        standards_index=standards_index, unemployment_benefits=benefits, pensions=pensions,
+        household_income=household_income,
         income_per_capita=1000.0 * household_income / np.maximum(population, 1e-9),
     )
 

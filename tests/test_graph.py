@@ -173,7 +173,13 @@ def test_generated_kernel_trajectories_of_every_preset_and_scenario(method):
     expected = integrate(batch)
     actual = fast_solver.integrate(batch.initial_state, batch.parameters, batch.schedules, batch.output_times,
                                    method, batch.dt, threads=2)
-    _close(actual, expected, KERNEL_RELATIVE)
+    assert np.array_equal(np.isnan(actual), np.isnan(expected))
+    # 1e-12 of the larger magnitude, and at least 1e-12 of the stock's largest magnitude in the batch: a stock that
+    # accumulates a difference of large terms from zero (cumulative_spending_cut near the borrowing limit) carries
+    # the ulps of those terms, so its first small values have no relative precision.
+    stock_scale = np.nanmax(np.abs(expected), axis=(0, 2), keepdims=True)
+    scale = np.maximum(np.maximum(np.abs(actual), np.abs(expected)), stock_scale)
+    assert np.all(np.abs(actual - expected)[np.isfinite(expected)] <= (KERNEL_RELATIVE * scale)[np.isfinite(expected)])
 
 
 def test_kernel_source_is_straight_line_code_with_named_variables():

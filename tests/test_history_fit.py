@@ -105,7 +105,7 @@ def test_a_run_from_2010_reaches_2025_near_its_type(tmp_path):
 
 def test_the_fit_recovers_known_parameters(table):
     """Synthetic data from chosen parameters plus 0.5 % noise: each fitted value within 3 standard errors."""
-    names = ("technology_growth", "base_migration_rate", "migration_income_sensitivity", "mining_productivity_growth")
+    names = ("productivity_diffusion", "base_migration_rate", "migration_income_sensitivity", "mining_productivity_growth")
     problem, _ = build_problem(table, "Huaibei", names=names)
     truth = problem.lower + np.array([0.7, 0.3, 0.6, 0.4]) * (problem.upper - problem.lower)
     simulated = predictions(problem, truth[:, None])[:, 0]
@@ -130,7 +130,7 @@ def test_calibrate_writes_the_four_files(tmp_path):
     assert set(validation["sample"]) == {"fit", "holdout"}
     assert validation[validation["sample"] == "fit"]["year"].max() <= 2017
     fitted = yaml.safe_load((out / "fitted.yaml").read_text(encoding="utf-8"))
-    assert "fitted to Fuxin 2010-2017" in fitted["parameters"]["technology_growth"]["source"]
+    assert "fitted to Fuxin 2010-2017" in fitted["parameters"]["productivity_diffusion"]["source"]
     statistics = pd.read_csv(out / "statistics.csv")
     again = tmp_path / "again"
     assert invoke("calibrate", "--data", HISTORY, "--city", "fuxin", "--out", again).exit_code == 0

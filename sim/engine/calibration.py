@@ -2,8 +2,9 @@
 
 Several parameters are "normal values" that must agree with the 2025 stocks of
 a region (like Vensim's INITIAL): the reference price, the knowledge and
-infrastructure references, the labour productivities of successor industries
-and the local sector, and the labour-force entry rate. This
+infrastructure references, the national income at which per-head standards
+hold, the labour productivities of successor industries and the local
+sector, and the labour-force entry rate. This
 module computes them from the initial state so that a region starts without
 spurious jumps; region presets store the results and a test checks they agree.
 """
@@ -19,7 +20,7 @@ from restrans.model.system import auxiliaries
 
 CALIBRATED_PARAMETERS: tuple[str, ...] = (
     "reference_price", "knowledge_reference", "infrastructure_reference", "successor_labour_productivity",
-    "service_productivity", "equalised_programme_spending", "labour_force_entry_rate",
+    "service_productivity", "equalised_programme_spending", "labour_force_entry_rate", "national_income_reference",
 )
 
 
@@ -27,7 +28,8 @@ def calibrated_batch(state: np.ndarray, parameters: np.ndarray, levers: np.ndarr
                      iterations: int = 30) -> np.ndarray:
     """The parameters of a batch of runs with :data:`CALIBRATED_PARAMETERS` made consistent with each run's state.
 
-    The references equal the 2025 stocks (price, knowledge, infrastructure);
+    The references equal the 2025 stocks (price, knowledge, infrastructure,
+    national income per head);
     the successor and local-sector labour productivities make the jobs the
     2025 economy needs equal the 2025 employment; the 2025 local programme
     spending is the part of standard spending the levers represent; the
@@ -52,6 +54,7 @@ def calibrated_batch(state: np.ndarray, parameters: np.ndarray, levers: np.ndarr
     p[ParameterIndex.reference_price] = s[StockIndex.resource_price]
     p[ParameterIndex.knowledge_reference] = s[StockIndex.knowledge]
     p[ParameterIndex.infrastructure_reference] = s[StockIndex.infrastructure_capital]
+    p[ParameterIndex.national_income_reference] = s[StockIndex.national_income_per_capita]
     for _ in range(iterations):
         a = auxiliaries(state, p, levers)
         p[ParameterIndex.successor_labour_productivity] *= (

@@ -75,12 +75,14 @@ def city_state(table, city, archetype, year=_CENSUS_YEAR):
     Rules: people stocks scale with residents (the 65+ share from the census,
     the child share of the type); national income per head, per-head spending
     standards and benefits are 2025's divided by the real growth of GDP per
-    head since ``year``; the technology index and mining productivity are
-    deflated by their trend growth since ``year`` (mining keeps its output, so
-    it employs more miners); the economy's stocks and spending levers scale
+    head since ``year``; the technology index is 2025's divided by the adopted
+    national growth of output per worker since ``year`` and mining productivity
+    is deflated by its trend (mining keeps its output, so it employs more
+    miners); the economy's stocks and spending levers scale
     with GDP in 2025 prices; mining and successor stocks and jobs are then
     multiplied by the one factor that makes their value added equal the
-    observed secondary share x GDP (:func:`_scale_economy`). The references are
+    observed secondary share x GDP (:func:`_scale_economy`); construction land
+    keeps the type's land per unit of capital at 2025 technique. The references are
     calibrated to this state at the preset's lever values (the trend price),
     the reference margin of the mines included.
 
@@ -92,7 +94,10 @@ def city_state(table, city, archetype, year=_CENSUS_YEAR):
     """
     preset = load_region(archetype)
     state, parameters, levers = region_arrays(preset)
-    sources: dict[str, str] = {}
+    cover = land_cover(state)
+    sources: dict[str, str] = {"initial.construction_land": (
+        "the type's 2025 construction land per unit of new-industry capital at 2025 technique (capital / "
+        "technology index) x the city's")}
     population = observed_value(table, city, "pop_resident_census", year)
     if population is None:
         raise InputError("--data", f"{city}.pop_resident_census", year,
@@ -102,11 +107,11 @@ def city_state(table, city, archetype, year=_CENSUS_YEAR):
     _move_trends(state, parameters, years_back, year, sources)
     gdp = observed_value(table, city, "gdp_current", year)
     _scale_economy(state, parameters, levers, gdp, observed_value(table, city, "secondary_share_gdp", year), year,
-                   sources)
+                   cover, sources)
     calibrated = calibrated_batch(state[:, None], parameters[:, None], levers[:, None])
     margin = auxiliaries(state[:, None], calibrated, levers[:, None])["mining_margin"]
     parameters[ParameterIndex.reference_margin] = float(margin[0])
-    sources["parameters.reference_margin"] = (f"the city's {year} cash margin of mining at the trend price: its "
+    sources["parameters.reference_margin"] = (f"the city's {year} profit margin of mining at the trend price: its "
                                               "mines start at their normal margin, as the other references")
     return state, calibrated_batch(state[:, None], parameters[:, None], levers[:, None])[:, 0], levers, sources
 
@@ -145,14 +150,32 @@ def _move_trends(state, parameters, years_back, year, sources):
         parameters[ParameterIndex[name]] /= real
         sources[f"parameters.{name}"] = (f"type default 2025 value / real growth of GDP per head {year}-"
                                          f"{year + years_back - 1}: standards and benefits follow national income")
-    for stock, rate in (("technology_index", "technology_growth"),
-                        ("mining_labour_productivity", "mining_productivity_growth")):
-        state[StockIndex[stock]] *= (1.0 + parameters[ParameterIndex[rate]]) ** -years_back
-        sources[f"initial.{stock}"] = f"type default 2025 value deflated by {rate} over {years_back} years"
+    diffusion = parameters[ParameterIndex.productivity_diffusion]
+    adopted = np.prod([1.0 + diffusion * value_in("national_productivity_growth", step)
+                       for step in range(year, year + years_back)])
+    state[StockIndex.technology_index] /= adopted
+    sources["initial.technology_index"] = (f"type default 2025 value / the adopted growth of national output per "
+                                           f"worker {year}-{year + years_back - 1} (productivity_diffusion x "
+                                           "national_productivity_growth, model/data/drivers.csv)")
+    state[StockIndex.mining_labour_productivity] *= (
+        1.0 + parameters[ParameterIndex.mining_productivity_growth]) ** -years_back
+    sources["initial.mining_labour_productivity"] = (f"type default 2025 value deflated by "
+                                                     f"mining_productivity_growth over {years_back} years")
     more_miners = (1.0 + parameters[ParameterIndex.mining_productivity_growth]) ** years_back
     moved = state[StockIndex.mining_employment] * (more_miners - 1.0)
     state[StockIndex.mining_employment] += moved
     state[StockIndex.service_employment] -= moved
+
+
+def land_cover(state) -> float:
+    """Construction land (km2) per unit of new-industry capital at 2025 technique (bn CNY / technology index).
+
+    Land is needed per unit of capital at 2025 technique
+    (:func:`restrans.model.economy.land_effect`); a city keeps its type's 2025
+    cover, which :func:`_match_secondary_share` carries to the city's capital.
+    """
+    return float(state[StockIndex.construction_land] * state[StockIndex.technology_index]
+                 / state[StockIndex.new_industry_capital])
 
 
 def _secondary_share(state, parameters, levers):
@@ -165,7 +188,7 @@ def _secondary_share(state, parameters, levers):
     return industry_share(a), a["gdp"]
 
 
-def _scale_economy(state, parameters, levers, gdp, secondary_share, year, sources):
+def _scale_economy(state, parameters, levers, gdp, secondary_share, year, cover, sources):
     """Scale the economy to GDP in 2025 prices, and mining and industry to the observed secondary value added.
 
     Stocks of :data:`ECONOMY_STOCKS` and the spending levers scale with the ratio
@@ -193,14 +216,14 @@ def _scale_economy(state, parameters, levers, gdp, secondary_share, year, source
         for name in SPENDING_LEVERS:
             levers[LeverIndex[name]] *= factor
             sources[f"levers.{name}"] = f"type default scaled (x {factor:.3f}) to the city's GDP"
-    chosen = _match_secondary_share(state, parameters, levers, target_share * target_gdp)
+    chosen = _match_secondary_share(state, parameters, levers, target_share * target_gdp, cover)
     for name in (*SECONDARY_STOCKS, "mining_employment", "successor_employment", "service_employment"):
         sources[f"initial.{name}"] = f"type default scaled (x {chosen:.3f}) to {share_text} x GDP"
 
 
-def _match_secondary_share(state, parameters, levers, target):
+def _match_secondary_share(state, parameters, levers, target, cover):
     """Multiply mining and industry stocks and jobs by the factor of :data:`_SCALE_GRID` whose value added
-    (bn CNY/yr) is closest to ``target``.
+    (bn CNY/yr) is closest to ``target``; construction land follows at ``cover`` (:func:`land_cover`).
 
     Jobs moved into or out of mining and industry come from or go to the local
     sector, so the labour force is unchanged. Returns the factor chosen.
@@ -211,6 +234,8 @@ def _match_secondary_share(state, parameters, levers, target):
     for name in ("mining_employment", "successor_employment"):
         trial[StockIndex[name]] *= _SCALE_GRID
         trial[StockIndex.service_employment] -= trial[StockIndex[name]] - state[StockIndex[name]]
+    trial[StockIndex.construction_land] = cover * trial[StockIndex.new_industry_capital] / trial[
+        StockIndex.technology_index]
     trial_levers = np.repeat(levers[:, None], _SCALE_GRID.size, axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         trial_parameters = calibrated_batch(trial, np.repeat(parameters[:, None], _SCALE_GRID.size, axis=1),

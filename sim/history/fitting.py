@@ -20,16 +20,16 @@ from scipy.optimize import least_squares
 from restrans.model.parameters import PARAMETERS, ParameterIndex
 from restrans.model.system import auxiliaries
 from restrans.sim.engine.calibration import calibrated_batch
-from restrans.sim.history.observables import industry_share, simulated_values
+from restrans.sim.history.observables import industry_share, real_gdp, simulated_values
 from restrans.sim.scenario.schedules import LeverSchedules
 
 COMMON_FIT_PARAMETERS: tuple[str, ...] = (
-    "technology_growth", "new_industry_reinvestment_rate", "base_migration_rate", "migration_income_sensitivity",
+    "productivity_diffusion", "market_growth_response", "base_migration_rate", "migration_income_sensitivity",
 )
-"""Fitted for every type, one per mechanism the three compared series can inform: the productivity trend and
-industry's reinvestment (real GDP and the secondary share), the base migration rate and its response to income
-(population). Larger sets leave J'J near singular on 20-25 observations (collinear reinvestment and
-depreciation; labour-bound industry that more capital does not move), so their standard errors say nothing."""
+"""Fitted for every type, one per mechanism the three compared series can inform: how much of the national
+productivity trend the city adopts and how its successor capital follows the national market (real GDP and the
+secondary share), the base migration rate and its response to income (population). Larger sets leave J'J near
+singular on 20-25 observations, so their standard errors say nothing."""
 FIT_PARAMETERS: dict[str, tuple[str, ...]] = {
     "coal_declining": COMMON_FIT_PARAMETERS + ("mining_productivity_growth",),
     "coal_mature": COMMON_FIT_PARAMETERS + ("mining_productivity_growth",),
@@ -101,7 +101,8 @@ def simulate(problem: HistoryProblem, values: np.ndarray) -> dict[str, np.ndarra
     Returns
     -------
     dict of str to ndarray (n_times, n_runs)
-        ``population`` (thousand), ``gdp`` (bn CNY/yr), ``industry_share`` (1), ``unemployment_rate`` (1).
+        ``population`` and ``registered_population`` (thousand), ``gdp`` (real GDP at start-year resource prices, bn CNY/yr, see
+        :func:`~restrans.sim.history.observables.real_gdp`), ``industry_share`` (1), ``unemployment_rate`` (1).
     """
     runs = values.shape[1]
     parameters = np.repeat(problem.parameters[:, None], runs, axis=1)
@@ -116,7 +117,8 @@ def simulate(problem: HistoryProblem, values: np.ndarray) -> dict[str, np.ndarra
     with np.errstate(all="ignore"):
         a = auxiliaries(np.moveaxis(trajectories, 0, 1), parameters[:, None, :], levers)
         industry = industry_share(a)
-    return {"population": a["population"], "gdp": a["gdp"], "industry_share": industry,
+    return {"population": a["population"], "registered_population": a["registered_population"], "gdp": real_gdp(a),
+            "industry_share": industry,
             "unemployment_rate": a["unemployment_rate"]}
 
 

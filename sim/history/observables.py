@@ -3,13 +3,16 @@
 Three series are fitted and validated (:data:`FITTED_INDICATORS`):
 
 * ``population`` — registered (hukou) population, compared as a shape: the
-  observed 2010 value x the model's residents relative to 2010 (hukou counts
-  run 10-30 % above residents in shrinking cities, so levels differ by
+  observed 2010 value x the model's registered population relative to 2010
+  (residents plus the net out-migrants who keep their hukou; hukou counts run
+  10-30 % above residents in shrinking cities, so levels differ by
   definition); plus the census resident population (``pop_resident_census``)
   as a level, 10k persons = model thousand / 10.
 * ``real_gdp_index`` — GDP at constant prices relative to the start year,
   observed as the product of the published real growth rates (a chain that
-  stops at the first missing year), so GDP level breaks do not enter.
+  stops at the first missing year), so GDP level breaks do not enter; the
+  model's counterpart values mining at the start year's price
+  (:func:`real_gdp`).
 * ``secondary_share`` — the observed start-year share plus the model's change
   of the share of mining, processing and new industry in GDP since the start
   (points): construction and farming are in the model's local sector, so its
@@ -36,6 +39,18 @@ def industry_share(auxiliaries: dict) -> np.ndarray:
     """
     a = auxiliaries
     return (a["mining_value_added"] + a["processing_output"] + a["new_industry_output"]) / a["gdp"]
+
+
+def real_gdp(auxiliaries: dict) -> np.ndarray:
+    """GDP (bn CNY/yr) with mining valued at the resource price of the first time, from a trajectory of auxiliaries.
+
+    The model's GDP values mining at the year's resource price; statistical real
+    GDP values output at constant prices (a volume), so the real-growth index
+    must not move with the coal price. Other sectors are already in constant
+    2025 prices. ``auxiliaries`` are shaped (n_times, ...), the first time the base.
+    """
+    a = auxiliaries
+    return a["gdp"] - a["mining_value_added"] * (1.0 - a["price"][:1] / a["price"])
 
 
 def observed_value(rows: pd.DataFrame, city: str, indicator: str, year: int) -> float | None:
@@ -88,7 +103,7 @@ def simulated_values(observations: pd.DataFrame, times: np.ndarray, variables: d
     times : ndarray, shape (n_times,)
         Output years of the runs (whole years included).
     variables : dict of str to ndarray (n_times, n_runs)
-        ``population`` (thousand), ``gdp`` (bn CNY/yr) and ``industry_share`` (1).
+        ``population`` and ``registered_population`` (thousand), ``gdp`` (bn CNY/yr) and ``industry_share`` (1).
     start_values : dict of str to float
         Observed start-year ``pop_registered`` (10k persons) and ``secondary_share_gdp`` (%).
 
@@ -98,11 +113,12 @@ def simulated_values(observations: pd.DataFrame, times: np.ndarray, variables: d
     """
     rows = np.searchsorted(times, observations["year"].to_numpy(dtype=float) - 1e-9)
     population = variables["population"]
-    relative_population = population[rows] / population[:1]
+    registered = variables["registered_population"]
+    relative_registered = registered[rows] / registered[:1]
     result = np.empty((len(observations), population.shape[1]))
     for position, (source, row) in enumerate(zip(observations["source"], rows)):
         if source == "pop_registered":
-            result[position] = start_values.get("pop_registered", np.nan) * relative_population[position]
+            result[position] = start_values.get("pop_registered", np.nan) * relative_registered[position]
         elif source == "pop_resident_census":
             result[position] = population[row] / 10.0
         elif source == "gdp_growth":

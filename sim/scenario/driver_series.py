@@ -61,9 +61,14 @@ DRIVER_SERIES: dict[str, DriverSeries] = {series.name: series for series in (
                  ("national_gdp_per_capita_growth", "national_real_gdp_growth"), "percent", 0,
                  "Real growth of national GDP per head (NBS), else of GDP. ASSUMPTION: a proxy for the real growth "
                  "of disposable income per head, of which the data hold no annual series."),
-    DriverSeries("national_real_gdp_growth", "national_income_growth",
+    DriverSeries("national_real_gdp_growth", "national_output_growth",
                  ("national_real_gdp_growth", "national_gdp_per_capita_growth"), "percent", 0,
-                 "Real growth of national GDP (NBS), else of GDP per head: the national deflator of city presets."),
+                 "Real growth of national GDP (NBS), else of GDP per head: the growth of the national market, and "
+                 "the national deflator of city presets."),
+    DriverSeries("national_productivity_growth", "national_productivity_growth",
+                 ("national_gdp_per_capita_growth", "national_real_gdp_growth"), "percent", 0,
+                 "Real growth of national GDP per head (NBS), else of GDP. ASSUMPTION: a proxy for output per "
+                 "worker, since national employment was nearly flat (about +0.2 %/yr 2013-2017, NBS)."),
 )}
 """The driver series a scenario may name, by name."""
 
