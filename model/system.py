@@ -154,12 +154,12 @@ def _investment(s, p, lv, k, out):
                                     out["mining_share"])
     exploration_ratio = f.exploration_spending / p.reference_exploration_spending
     funded_rd_intensity = lv.rd_intensity * (1.0 - p.public_rd_share * (1.0 - share))
-    new_industry_market_investment = economy.market_investment(s.new_industry_capital, p.capital_depreciation_rate,
-                                                    p.market_growth_response, lv.national_output_growth,
-                                                    out["successor_labour_fill"] * out["land_multiplier"])
-    processing_market_investment = economy.market_investment(s.processing_capital, p.capital_depreciation_rate,
-                                                  p.market_growth_response, lv.national_output_growth,
-                                                  out["successor_labour_fill"])
+    new_industry_market_investment = economy.market_investment(
+        s.new_industry_capital, p.capital_depreciation_rate, p.market_growth_response, lv.national_output_growth,
+        out["successor_labour_fill"] * out["land_multiplier"])
+    processing_market_investment = economy.market_investment(
+        s.processing_capital, p.capital_depreciation_rate, p.market_growth_response, lv.national_output_growth,
+        out["successor_labour_fill"])
     public_service_investment = (p.public_service_capital_share * out["services_funded"] + out["surplus_investment"]
                                  + f.public_service_investment
                                  + lv.central_budget_investment * (1.0 - p.subsidence_investment_share)
