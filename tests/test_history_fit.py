@@ -45,6 +45,17 @@ def test_driver_series_is_a_yearly_step_function():
     assert levels[:3] == (values[first], values[first], values[second])
 
 
+def test_a_chained_driver_series_is_the_product_of_its_growth_rates():
+    """coal_output_index: 1 in 2010 and the product of the published yearly changes after (1e-12)."""
+    from restrans.sim.scenario.driver_series import published_values
+
+    index = series_values("coal_output_index")
+    rates = published_values("national_coal_output_growth")
+    assert index[2010] == 1.0
+    assert index[2016] == pytest.approx(np.prod([1.0 + rates[year] / 100.0 for year in range(2011, 2017)]), rel=1e-12)
+    assert min(index) == 2010 and max(index) == max(rates)
+
+
 def test_a_series_schedule_sets_the_lever_by_year(tmp_path):
     scenario = load_scenario(SCENARIOS / "history" / "fuxin.yaml")
     schedule = scenario.lever_schedule("national_income_growth", 0.04)

@@ -36,11 +36,13 @@ class DriverSeries:
     source_series : tuple of str
         Series of ``drivers.csv`` read in order of preference: a year takes the
         first of them that has it.
-    transform : {"percent", "ratio"}
+    transform : {"percent", "ratio", "chain"}
         ``percent``: value / 100 (a rate in %); ``ratio``: value / the value in
-        ``base_year`` (an index).
+        ``base_year`` (an index); ``chain``: an index chained from yearly
+        growth rates in %, 1 in ``base_year`` (years without an unbroken chain
+        of rates to the base are left out).
     base_year : int
-        The year the index equals 1 (``ratio`` only).
+        The year the index equals 1 (``ratio`` and ``chain``).
     doc : str
     """
 
@@ -57,6 +59,10 @@ DRIVER_SERIES: dict[str, DriverSeries] = {series.name: series for series in (
                  "Qinhuangdao thermal-coal spot price (annual average, BP via OWID) relative to 2018: 2018's price "
                  "(US$99/t, about 660 CNY/t) is the series' closest to the 2025 level that the presets' trend "
                  "price stands for."),
+    DriverSeries("coal_output_index", "resource_demand_index", ("national_coal_output_growth",), "chain", 2010,
+                 "National raw-coal output relative to 2010, chained from the published yearly changes (NBS, CNCA): "
+                 "the demand the mines of a coal city serve. For history runs, whose start state is calibrated at "
+                 "the start-year value, so its changes matter, not its level; not a path relative to 2025."),
     DriverSeries("national_income_growth", "national_income_growth",
                  ("national_gdp_per_capita_growth", "national_real_gdp_growth"), "percent", 0,
                  "Real growth of national GDP per head (NBS), else of GDP. ASSUMPTION: a proxy for the real growth "
@@ -109,11 +115,30 @@ def series_values(name: str, path: Path = DRIVERS_FILE) -> dict[int, float]:
         raise ValueError(f"{path}: no rows of {', '.join(definition.source_series)} for driver series {name!r}")
     if definition.transform == "percent":
         return {year: value / 100.0 for year, value in sorted(years.items())}
+    if definition.transform == "chain":
+        return _chained(years, definition.base_year, name, path)
     if definition.base_year not in years:
         raise ValueError(f"{path}: driver series {name!r} needs a {definition.base_year} value of "
                          f"{definition.source_series[0]}")
     base = years[definition.base_year]
     return {year: value / base for year, value in sorted(years.items())}
+
+
+def _chained(rates: dict[int, float], base_year: int, name: str, path: Path) -> dict[int, float]:
+    """Index (1 in ``base_year``) from yearly growth rates in %: forward by each year's rate, back by the base's."""
+    if base_year + 1 not in rates:
+        raise ValueError(f"{path}: driver series {name!r} needs the {base_year + 1} growth rate to chain from "
+                         f"{base_year}")
+    index = {base_year: 1.0}
+    year = base_year
+    while year + 1 in rates:
+        index[year + 1] = index[year] * (1.0 + rates[year + 1] / 100.0)
+        year += 1
+    year = base_year
+    while year in rates and year - 1 not in index:
+        index[year - 1] = index[year] / (1.0 + rates[year] / 100.0)
+        year -= 1
+    return dict(sorted(index.items()))
 
 
 def series_points(name: str, path: Path = DRIVERS_FILE) -> tuple[tuple[float, ...], tuple[float, ...]]:
