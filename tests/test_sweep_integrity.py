@@ -121,6 +121,21 @@ def test_the_lock_is_held_for_the_whole_sweep_and_names_its_holder(tmp_path):
     assert not (directory / LOCK_FILE).exists()
 
 
+def test_a_sweep_stopped_by_an_exception_leaves_no_temporary_file_and_says_nothing_of_them(tmp_path):
+    """A signal can land inside an atomic write after its temporary file exists: the folder removes such files
+    when the sweep stops on an exception (quietly: the command's one line says what happened), not on success."""
+    notices = []
+    state = {"fingerprint": "x", "chunk": 4, "inputs": {}}
+    directory = tmp_path / "stopped"
+    with pytest.raises(KeyboardInterrupt):
+        with SweepFolder(directory, state, notify=notices.append):
+            (directory / "chunks").mkdir(exist_ok=True)
+            (directory / "chunks" / ".outcomes-000002.parquet.json.abc.tmp").write_text("partial")
+            raise KeyboardInterrupt
+    assert not list(directory.rglob("*.tmp")) and notices == []
+    assert not (directory / LOCK_FILE).exists()
+
+
 def test_a_stale_lock_of_a_dead_process_is_taken_over(tmp_path, uninterrupted):
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()  # its PID is no longer running

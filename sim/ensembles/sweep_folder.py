@@ -189,8 +189,12 @@ class SweepFolder:
             raise
         return self
 
-    def __exit__(self, *exception) -> None:
-        self._unlock()
+    def __exit__(self, kind, error, trace) -> None:
+        try:
+            if kind is not None:  # a signal can land inside an atomic write, after its file exists, before cleanup
+                self._remove_temporary_files(quiet=True)
+        finally:
+            self._unlock()
 
     # --- the lock ---------------------------------------------------------------------------
 
@@ -258,13 +262,16 @@ class SweepFolder:
 
     # --- the folder's contents ------------------------------------------------------------------
 
-    def _remove_temporary_files(self) -> None:
-        """Delete ``.*.tmp`` files: with the lock held, they belong to a sweep that was killed while writing."""
+    def _remove_temporary_files(self, quiet: bool = False) -> None:
+        """Delete ``.*.tmp`` files: with the lock held, they belong to a sweep that was killed while writing.
+
+        ``quiet`` (a sweep stopping on an error or signal) says nothing: its one line says what happened.
+        """
         leftovers = [path for folder in (self.directory, self.directory / "chunks") if folder.is_dir()
                      for path in folder.glob(".*.tmp") if path.is_file()]
         for path in leftovers:
             path.unlink(missing_ok=True)
-        if leftovers:
+        if leftovers and not quiet:
             self.notify(f"{self.directory}: removed {len(leftovers)} temporary file(s) left by an interrupted sweep")
 
     def _prepare(self) -> None:
