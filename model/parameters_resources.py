@@ -51,7 +51,7 @@ RESOURCE_PARAMETERS = (
        "resources",
        _A + "0.6-0.8: production cost is ~75 % of full cost and still holds 10-20 % depreciation (same sources)"),
     _p("reference_margin", 0.3, "1", (-1.0, 1.0), (0.2, 0.4),
-       "Cash margin (share of the price) at which capacity investment runs at its base rate.",
+       "Profit margin over full cost (share of the price) at which capacity investment runs at its base rate.",
        _A + "judgement value, no published estimate found", "resources", symbol="m_ref"),
     _p("mine_margin_spread", 0.15, "1", (0.01, 2.0), (0.1, 0.25),
        "Spread of cash margins across the region's mines (logistic scale): how gradually mines shut as prices fall.",
