@@ -95,9 +95,7 @@ def city_state(table, city, archetype, year=_CENSUS_YEAR):
     preset = load_region(archetype)
     state, parameters, levers = region_arrays(preset)
     cover = land_cover(state)
-    sources: dict[str, str] = {"initial.construction_land": (
-        "the type's 2025 construction land per unit of new-industry capital at 2025 technique (capital / "
-        "technology index) x the city's")}
+    sources: dict[str, str] = {}
     population = observed_value(table, city, "pop_resident_census", year)
     if population is None:
         raise InputError("--data", f"{city}.pop_resident_census", year,
@@ -219,6 +217,8 @@ def _scale_economy(state, parameters, levers, gdp, secondary_share, year, cover,
     chosen = _match_secondary_share(state, parameters, levers, target_share * target_gdp, cover)
     for name in (*SECONDARY_STOCKS, "mining_employment", "successor_employment", "service_employment"):
         sources[f"initial.{name}"] = f"type default scaled (x {chosen:.3f}) to {share_text} x GDP"
+    sources["initial.construction_land"] = ("the type's 2025 construction land per unit of new-industry capital at "
+                                            "2025 technique (capital / technology index) x the city's")
 
 
 def _match_secondary_share(state, parameters, levers, target, cover):

@@ -135,7 +135,7 @@ def _chained(rates: dict[int, float], base_year: int, name: str, path: Path) -> 
         index[year + 1] = index[year] * (1.0 + rates[year + 1] / 100.0)
         year += 1
     year = base_year
-    while year in rates and year - 1 not in index:
+    while year in rates:
         index[year - 1] = index[year] / (1.0 + rates[year] / 100.0)
         year -= 1
     return dict(sorted(index.items()))
