@@ -28,6 +28,15 @@ LABOUR_PARAMETERS = (
        "Eligibility of the other unemployed for successor-industry jobs, relative to retrained workers.",
        _A + "most registered urban unemployed in resource cities are low-skilled (seed 七: talent shortage)",
        "people"),
+    _p("local_job_search", 0.01, "1", (0.0, 1.0), (0.005, 0.02),
+       "Search for successor-industry jobs by local-sector workers (services, building, the farms of the city's "
+       "counties), per worker, relative to an unemployed job-seeker: job-to-job moves up the wage ladder.",
+       _A + "China's farm labour moved to non-farm work at about 8 million a year for 30 years (X. Liu, China's "
+       "Rural Labor Migration and Its Economic Development, ch. 2, https://livelib.biz/read_639479/p9), about 3 % "
+       "of the 279 million in farming in 2010 (NBS); 0.01 moves 2 %/yr of local workers at the balanced-market "
+       "finding rate (0.1 x 0.955 / 0.045 = 2.1/yr); employed seekers are 3-4 times as effective per unit of "
+       "effort as the unemployed but few search (Faberman et al., https://topsight.net/paper/W3153513056)",
+       "people"),
     _p("laid_off_service_match", 0.3, "1", (0.0, 1.0), (0.15, 0.5),
        "Eligibility of laid-off miners for local-sector jobs without retraining, relative to other job-seekers.",
        _A + "skills mismatch and wage expectations of former SOE miners: a third of the success of other job-seekers", "people"),

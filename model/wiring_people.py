@@ -93,7 +93,11 @@ def labour_demand(s, p, lv, k, out):
 
 
 def labour_market(s, p, lv, k, out):
-    """Labour market (seed 七, 二十–二十一): directed search, matching, layoffs, retraining, arrivals."""
+    """Labour market (seed 七, 二十–二十一): directed search, matching, layoffs, retraining, arrivals.
+
+    Successor industries also hire local-sector workers (services, building, the farms of the counties) who move
+    up the wage ladder; with only skill-matched unemployed and retrained miners to hire, their jobs went unfilled.
+    """
     f = Funded(lv, k, out["funded_share"])
     reference_finding = out["reference_job_finding_rate"]
     mining_vacancies, successor_vacancies = out["mining_vacancies"], out["successor_vacancies"]
@@ -108,7 +112,9 @@ def labour_market(s, p, lv, k, out):
     retrained_local = p.laid_off_service_match * local_vacancies / all_vacancies
     u, l, r = s.other_unemployed, s.laid_off_miners, s.retrained_job_seekers
     mining_tightness = mining_vacancies / np.maximum(unemployed_mining * u + laid_off_mining * l, 1e-12)
-    successor_tightness = successor_vacancies / np.maximum(unemployed_successor * u + retrained_successor * r, 1e-12)
+    local_seekers = p.local_job_search * s.service_employment
+    successor_tightness = successor_vacancies / np.maximum(unemployed_successor * u + retrained_successor * r
+                                                           + local_seekers, 1e-12)
     local_tightness = local_vacancies / np.maximum(unemployed_local * u + laid_off_local * l
                                                    + retrained_local * r, 1e-12)
     mining_finding = labour.job_finding_rate(mining_tightness, reference_finding, p.tightness_half_saturation)
@@ -124,6 +130,7 @@ def labour_market(s, p, lv, k, out):
         mining_hires_from_laid_off=laid_off_mining * l * mining_finding,
         service_hires_from_laid_off=laid_off_local * l * local_finding,
         successor_hires_from_retrained=retrained_successor * r * successor_finding,
+        successor_hires_from_local=local_seekers * successor_finding,
         service_hires_from_retrained=retrained_local * r * local_finding,
         mining_arrivals=arrivals_per_vacancy * mining_vacancies,
         successor_arrivals=arrivals_per_vacancy * successor_vacancies,
@@ -158,10 +165,11 @@ def people_rates(s, a):
         + a["mining_arrivals"] - a["mining_layoffs"] - a["mining_quits"]
         - exit_rate * s.mining_employment,
         successor_employment=a["successor_hires_from_unemployed"] + a["successor_hires_from_retrained"]
-        + a["successor_arrivals"] - a["successor_separations"] - a["successor_quits"]
+        + a["successor_hires_from_local"] + a["successor_arrivals"] - a["successor_separations"] - a["successor_quits"]
         - exit_rate * s.successor_employment,
         service_employment=a["service_hires_from_unemployed"] + a["service_hires_from_laid_off"]
         + a["service_hires_from_retrained"] + a["service_arrivals"] - a["service_separations"] - a["service_quits"]
+        - a["successor_hires_from_local"]
         - exit_rate * s.service_employment,
         laid_off_miners=a["mining_layoffs"] - a["mining_hires_from_laid_off"] - a["service_hires_from_laid_off"]
         - a["retraining"] - exit_rate * s.laid_off_miners,

@@ -138,6 +138,18 @@ def test_describe_table_and_regions():
     assert (fuxin["type"], fuxin["start year"]) == ("coal_declining", 2010)
 
 
+def test_describe_params_with_a_region_cites_where_each_preset_value_comes_from():
+    result = invoke("describe", "params", "--region", "coal_declining", "--format", "csv")
+    assert result.exit_code == 0
+    table = pd.read_csv(io.StringIO(result.output)).set_index("parameter")
+    fitted = table.loc["market_growth_response"]
+    assert fitted["coal_declining source"].startswith("fitted to Fuxin, Hegang, Huaibei, Jiaozuo 2010-2017")
+    assert float(fitted["coal_declining value"]) == pytest.approx(1.19, abs=0.01)
+    assert table.loc["interest_rate", "coal_declining source"] == "model default"
+    bad = invoke("describe", "params", "--region", "nowhere")
+    assert bad.exit_code == 2 and "unknown region" in bad.stderr and "Traceback" not in bad.output
+
+
 def test_committed_lever_docs_match_describe():
     result = invoke("describe", "levers", "--format", "markdown")
     assert (ROOT / "docs" / "levers.md").read_text(encoding="utf-8") == result.output

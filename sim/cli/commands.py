@@ -113,17 +113,24 @@ def describe(
     output_format: DescribeFormat = typer.Option(DescribeFormat.table, "--format", case_sensitive=False,
                                                  help="table, markdown, csv or json."),
     language: str = typer.Option("en", "--lang", help="en, or zh: adds each element's Chinese label and explanation."),
+    region: str = typer.Option(None, "--region", help="A preset (restrans describe regions): add its value "
+                                         "and source of each parameter, stock or lever."),
 ) -> None:
     """List the model's declarations with unit, bounds, doc and source."""
     from restrans.sim.cli.describe import describe_markdown, describe_table
     from restrans.sim.report.translations import check_language
+    from restrans.sim.scenario.regions import load_region
 
     with one_line_errors():
         check_language(language)
+        if region is not None:
+            if topic.value == "regions":
+                raise InputError("--region", "region", region, "params, stocks or levers with --region")
+            load_region(region)
     if output_format is DescribeFormat.markdown:
-        sys.stdout.write(describe_markdown(topic.value, language))
+        sys.stdout.write(describe_markdown(topic.value, language, region))
         return
-    frame = describe_table(topic.value, language)
+    frame = describe_table(topic.value, language, region)
     if output_format is DescribeFormat.csv:
         sys.stdout.write(frame.to_csv(index=False))
     elif output_format is DescribeFormat.json:

@@ -1,13 +1,17 @@
-"""Archetypes from fitted cities: each type's behavioural parameters re-derived from the fits of its cities.
+"""Archetypes from fitted cities: each type's behavioural parameters fitted to all of its cities at once.
 
-Rule, per region type and fitted parameter: the median of the type's city
-fits is adopted when at least half of them *inform* it — a standard error no
-wider than half the parameter's plausible range and a value off the range's
-ends (a fit resting on a bound says the data want more than the prior allows,
-not how much). An adopted value is written into the type's 2025 preset with
-the source "fitted to <cities> <start>-<fit_until> (median of n)" and the
-preset's references are recalibrated; a parameter not adopted keeps its
-value and its source, and :func:`derivation_table` says why.
+Rule, per region type: one parameter vector is fitted to the series of every
+city of the type together (:func:`~restrans.sim.history.fitting.fit_joint`,
+each city recalibrated to its own start-year rest point), so parameters that
+one city's two or three series cannot pin down are pinned down by the type's
+ten or so. A fitted value is adopted when it is *informed*: a standard error
+no wider than half the parameter's plausible range and a value off the
+range's ends (a fit resting on a bound says the data want more than the prior
+allows, not how much). An adopted value is written into the type's 2025 preset
+with the source "fitted to <cities> <start>-<fit_until> (joint fit)" and the
+preset's references are recalibrated; a parameter not adopted keeps its value
+and its source, and :func:`derivation_table` says why. The cities' own fits
+are listed beside the joint one for comparison.
 """
 from __future__ import annotations
 
@@ -18,40 +22,52 @@ INFORMED_WIDTH = 0.5
 """Largest standard error, as a share of the plausible range, of a fit that informs a parameter."""
 BOUND_TOLERANCE = 1e-6
 """A fitted value closer than this share of the plausible range to either end rests on that bound."""
+COLUMNS = ["type", "parameter", "cities", "value", "standard_error", "prior", "lower", "upper", "city_fits",
+           "adopted", "reason"]
+"""Columns of :func:`derivation_table` (and of ``archetypes.csv``)."""
 
 
 def informed(entry: dict) -> bool:
-    """True if a city's fit of one parameter (an entry of ``CityCalibration.parameters``) informs it."""
+    """True if a fit of one parameter (``value, standard_error, lower, upper``) informs it."""
     width = entry["upper"] - entry["lower"]
     inside = min(entry["value"] - entry["lower"], entry["upper"] - entry["value"]) > BOUND_TOLERANCE * width
     return bool(np.isfinite(entry["standard_error"]) and entry["standard_error"] <= INFORMED_WIDTH * width
                 and inside)
 
 
-def derivation_table(calibrations) -> pd.DataFrame:
-    """One row per type and fitted parameter: cities, how many inform it, their median, adopted or not.
+def _reason(entry: dict) -> str:
+    """Why a joint fit is adopted or not."""
+    width = entry["upper"] - entry["lower"]
+    if informed(entry):
+        return "informed: standard error within half the plausible range, value inside it"
+    if not np.isfinite(entry["standard_error"]) or entry["standard_error"] > INFORMED_WIDTH * width:
+        return f"not informed: standard error wider than {INFORMED_WIDTH:g} of the plausible range"
+    return "rests on a bound of the plausible range: the data want more than the prior allows"
 
-    Columns ``type, parameter, cities, informed, median, prior, adopted, reason``.
+
+def derivation_table(calibrations) -> pd.DataFrame:
+    """One row per type and fitted parameter: the joint fit of the type's cities, adopted or not (:data:`COLUMNS`).
+
+    ``calibrations`` are :class:`~restrans.sim.history.city_calibration.CityCalibration` of one fit window.
     """
+    from restrans.sim.history.fitting import fit_joint
+
     rows = []
-    types = sorted({calibration.archetype for calibration in calibrations})
-    for archetype in types:
+    for archetype in sorted({calibration.archetype for calibration in calibrations}):
         members = [calibration for calibration in calibrations if calibration.archetype == archetype]
-        names = sorted({entry["name"] for calibration in members for entry in calibration.parameters})
-        for name in names:
-            entries = [(calibration.city, entry) for calibration in members for entry in calibration.parameters
-                       if entry["name"] == name]
-            good = [entry for _, entry in entries if informed(entry)]
-            adopted = 2 * len(good) >= len(entries) and bool(good)
-            reason = ("informed by at least half of the type's fits" if adopted else
-                      f"{len(entries) - len(good)} of {len(entries)} fits rest on a bound of the plausible range or "
-                      f"have a standard error wider than {INFORMED_WIDTH:g} of it")
-            rows.append({"type": archetype, "parameter": name, "cities": ", ".join(city for city, _ in entries),
-                         "informed": len(good), "median": float(np.median([entry["value"] for entry in good]))
-                         if good else float("nan"), "prior": entries[0][1]["prior"], "adopted": adopted,
-                         "reason": reason})
-    return pd.DataFrame(rows, columns=["type", "parameter", "cities", "informed", "median", "prior", "adopted",
-                                       "reason"])
+        result = fit_joint([calibration.problem for calibration in members])
+        problem = members[0].problem
+        cities = ", ".join(calibration.city for calibration in members)
+        for row, name in enumerate(problem.names):
+            entry = {"value": float(result.values[row]), "standard_error": float(result.standard_errors[row]),
+                     "lower": float(problem.lower[row]), "upper": float(problem.upper[row])}
+            city_fits = "; ".join(f"{calibration.city} {item['value']:.4g} ± {item['standard_error']:.2g}"
+                                  for calibration in members for item in calibration.parameters
+                                  if item["name"] == name)
+            rows.append({"type": archetype, "parameter": name, "cities": cities, **entry,
+                         "prior": float(problem.prior[row]), "city_fits": city_fits, "adopted": informed(entry),
+                         "reason": _reason(entry)})
+    return pd.DataFrame(rows, columns=COLUMNS)
 
 
 def adopt(table: pd.DataFrame, start: int, fit_until: int, regions_directory=None) -> list:
@@ -69,9 +85,9 @@ def adopt(table: pd.DataFrame, start: int, fit_until: int, regions_directory=Non
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
         for row in rows.itertuples(index=False):
             document.setdefault("parameters", {})[row.parameter] = {
-                "value": float(row.median),
-                "source": f"fitted to {row.cities} {start}-{fit_until} (median of {row.informed}; "
-                          "restrans calibrate --data, python -m restrans.sim.history.archetypes)"}
+                "value": float(row.value),
+                "source": f"fitted to {row.cities} {start}-{fit_until} (joint fit: {row.value:.4g} ± "
+                          f"{row.standard_error:.2g}, 1 s.e.; python -m restrans.sim.history.archetypes)"}
         text = path.read_text(encoding="utf-8").split("\n", 2)
         atomic_write_text(path, "\n".join(text[:2]) + "\n" + yaml.safe_dump(document, allow_unicode=True,
                                                                              sort_keys=False, width=120))

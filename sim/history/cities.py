@@ -48,8 +48,9 @@ PEOPLE_STOCKS = ("inactive_working_age", "mining_employment", "successor_employm
 SECONDARY_STOCKS = ("mining_capacity", "green_capacity", "proven_reserves", "undiscovered_resource",
                     "processing_capital", "new_industry_capital")
 """Stocks of mining and successor industry scaled to the city's secondary share."""
-ECONOMY_STOCKS = ("knowledge", "infrastructure_capital", "public_service_capital", "local_debt", "restoration_fund")
-"""Stocks scaled with the size of the city's economy (GDP in 2025 prices)."""
+ECONOMY_STOCKS = ("knowledge", "infrastructure_capital", "public_service_capital", "restoration_fund")
+"""Stocks scaled with the size of the city's economy (GDP in 2025 prices); local debt follows the budget
+(:func:`_set_debt`)."""
 PER_HEAD_MONEY = ("public_service_spending_per_capita", "unemployment_benefit", "pension_per_elderly")
 """Per-head spending standards and benefits (thousand CNY/person/yr), moved back with national income."""
 SPENDING_LEVERS = tuple(lever.name for lever in LEVERS if lever.unit == "bn CNY/yr")
@@ -58,6 +59,8 @@ SPENDING_LEVERS = tuple(lever.name for lever in LEVERS if lever.unit == "bn CNY/
 _CENSUS_YEAR = 2010
 _PRICE_YEAR = 2024
 """The national deflator runs from the start year to 2024, the latest year in the data (taken as 2025 prices)."""
+_DEBT_ITERATIONS = 30
+"""Fixed-point iterations of the start debt (:func:`_set_debt`)."""
 _SCALE_GRID = np.geomspace(0.05, 20.0, 241)
 """Multipliers of the secondary stocks tried when matching the observed secondary share."""
 
@@ -82,7 +85,9 @@ def city_state(table, city, archetype, year=_CENSUS_YEAR):
     with GDP in 2025 prices; mining and successor stocks and jobs are then
     multiplied by the one factor that makes their value added equal the
     observed secondary share x GDP (:func:`_scale_economy`); construction land
-    keeps the type's land per unit of capital at 2025 technique. The references are
+    keeps the type's land per unit of capital at 2025 technique; local debt keeps
+    the type's ratio to the budget's own revenue and general transfers
+    (:func:`_set_debt`). The references are
     calibrated to this state at the preset's lever values (the trend price),
     the reference margin of the mines included.
 
@@ -95,6 +100,7 @@ def city_state(table, city, archetype, year=_CENSUS_YEAR):
     preset = load_region(archetype)
     state, parameters, levers = region_arrays(preset)
     cover = land_cover(state)
+    type_debt_ratio = float(debt_ratio(state[:, None], parameters[:, None], levers[:, None])[0])
     sources: dict[str, str] = {}
     population = observed_value(table, city, "pop_resident_census", year)
     if population is None:
@@ -106,11 +112,13 @@ def city_state(table, city, archetype, year=_CENSUS_YEAR):
     gdp = observed_value(table, city, "gdp_current", year)
     _scale_economy(state, parameters, levers, gdp, observed_value(table, city, "secondary_share_gdp", year), year,
                    cover, sources)
+    _set_debt(state, parameters, levers, type_debt_ratio, year, sources)
     calibrated = calibrated_batch(state[:, None], parameters[:, None], levers[:, None])
     margin = auxiliaries(state[:, None], calibrated, levers[:, None])["mining_margin"]
     parameters[ParameterIndex.reference_margin] = float(margin[0])
     sources["parameters.reference_margin"] = (f"the city's {year} profit margin of mining at the trend price: its "
                                               "mines start at their normal margin, as the other references")
+    _set_debt(state, parameters, levers, type_debt_ratio, year, sources)  # revenue at the final references
     return state, calibrated_batch(state[:, None], parameters[:, None], levers[:, None])[:, 0], levers, sources
 
 
@@ -219,6 +227,33 @@ def _scale_economy(state, parameters, levers, gdp, secondary_share, year, cover,
         sources[f"initial.{name}"] = f"type default scaled (x {chosen:.3f}) to {share_text} x GDP"
     sources["initial.construction_land"] = ("the type's 2025 construction land per unit of new-industry capital at "
                                             "2025 technique (capital / technology index) x the city's")
+
+
+def debt_ratio(state, parameters, levers):
+    """Local debt over own revenue plus general transfers (1) of a batch of states, at their calibrated references."""
+    a = auxiliaries(state, calibrated_batch(state, parameters, levers), levers)
+    return state[StockIndex.local_debt] / (a["own_revenue"] + a["general_transfers"])
+
+
+def _set_debt(state, parameters, levers, ratio, year, sources):
+    """Set local debt (bn CNY) to ``ratio`` x the city's own revenue plus general transfers in ``year``.
+
+    Debt is a multiple of the budget that services it, not of GDP: per-head
+    standards, and with them transfers, are moved back with national income
+    while GDP is not, so debt scaled with GDP would start a city far above its
+    borrowing limit and cut every public service to zero in its first years.
+    The type's ratio is its preset's (coal_declining 150 % by assumption);
+    the national ratio of 2010 was about the same: 10.7 trn CNY of local debt at the end of 2010 (National
+    Audit Office, http://www.cdcqgg.com/china/2011-07/11/content_22967083.htm)
+    against 4.06 trn of local revenue and 3.06 trn of central transfers budgeted
+    (https://lemofix.com/wzpd/2010-03/17/content_212389.htm), 150 %.
+    """
+    for _ in range(_DEBT_ITERATIONS):  # where the limit binds, revenue depends on debt through local demand
+        budget = state[StockIndex.local_debt] / float(debt_ratio(state[:, None], parameters[:, None],
+                                                                 levers[:, None])[0])
+        state[StockIndex.local_debt] = ratio * budget
+    sources["initial.local_debt"] = (f"the type's ratio of debt to own revenue plus general transfers "
+                                     f"({ratio:.3f}) x the city's in {year}")
 
 
 def _match_secondary_share(state, parameters, levers, target, cover):

@@ -22,7 +22,7 @@ from restrans.sim.engine.calibration import CALIBRATED_PARAMETERS, calibrated_ba
 from restrans.sim.engine.outputs import write_folder
 from restrans.sim.history.archetypes import derivation_table
 from restrans.sim.history.cities import CITY_TYPES, city_document, preset_name
-from restrans.sim.history.fitting import FitResult, fit, predictions
+from restrans.sim.history.fitting import FitResult, HistoryProblem, fit, predictions
 from restrans.sim.history.observations import STATISTICAL_BREAKS, load_observations, select, years_across_break
 from restrans.sim.history.problems import build_problem
 from restrans.sim.history.statistics import statistics_table
@@ -48,6 +48,7 @@ class CityCalibration:
     parameters: list[dict]
     result: FitResult
     preset: dict
+    problem: HistoryProblem
 
 
 def check_window(start: int, fit_until: int, holdout_until: int) -> None:
@@ -109,7 +110,7 @@ def calibrate_city(data: str | Path, city: str, *, archetype: str | None = None,
     preset = fitted_preset(observations.table, city, archetype, start, problem, parameters)
     finite = validation[np.isfinite(validation["simulated"])]  # a run that failed shows as a gap, not a number
     return CityCalibration(city, archetype, start, fit_until, validation, statistics_table(finite), parameters,
-                           result, preset)
+                           result, preset, problem)
 
 
 def fitted_preset(table, city, archetype, start, problem, parameters) -> dict:
