@@ -208,3 +208,18 @@ def test_unknown_indicators_are_reported_and_ignored(tmp_path):
     assert len(notices) == 1 and "made_up_indicator" in notices[0]
     validation = pd.read_csv(tmp_path / "out" / "validation.csv")
     assert "made_up_indicator" not in set(validation["indicator"])
+
+
+@pytest.mark.parametrize("value, error, adopted, reason", [
+    (1.19, 0.33, True, "informed"),
+    (1.5, 0.1, False, "rests on a bound"),
+    (1.0, 0.6, False, "not informed"),
+    (1.0, float("nan"), False, "not informed"),
+])
+def test_an_archetype_adopts_only_a_joint_fit_that_informs_its_parameter(value, error, adopted, reason):
+    """Range [0.5, 1.5]: adopted if the standard error is at most 0.5 of the range and the value off its ends."""
+    from restrans.sim.history.archetypes import _reason, informed
+
+    entry = {"value": value, "standard_error": error, "lower": 0.5, "upper": 1.5}
+    assert informed(entry) is adopted
+    assert _reason(entry).startswith(reason)

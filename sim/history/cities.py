@@ -243,9 +243,11 @@ def _set_debt(state, parameters, levers, ratio, year, sources):
     while GDP is not, so debt scaled with GDP would start a city far above its
     borrowing limit and cut every public service to zero in its first years.
     The type's ratio is its preset's (coal_declining 150 % by assumption);
-    the national ratio of 2010 was about the same: 10.7 trn CNY of local debt at the end of 2010 (National
-    Audit Office, http://www.cdcqgg.com/china/2011-07/11/content_22967083.htm)
-    against 4.06 trn of local revenue and 3.06 trn of central transfers budgeted
+    the national ratio of 2010 was about the same: 10.7 trn CNY of local debt
+    at the end of 2010 (National Audit Office,
+    http://www.cdcqgg.com/china/2011-07/11/content_22967083.htm) against 4.06
+    trn of local own revenue (China Statistical Yearbook 2011) and 3.06 trn of
+    central transfers budgeted for 2010
     (https://lemofix.com/wzpd/2010-03/17/content_212389.htm), 150 %.
     """
     for _ in range(_DEBT_ITERATIONS):  # where the limit binds, revenue depends on debt through local demand
