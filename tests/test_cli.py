@@ -139,13 +139,13 @@ def test_describe_table_and_regions():
 
 
 def test_describe_params_with_a_region_cites_where_each_preset_value_comes_from():
-    result = invoke("describe", "params", "--region", "coal_declining", "--format", "csv")
+    result = invoke("describe", "params", "--region", "coal_mature", "--format", "csv")
     assert result.exit_code == 0
     table = pd.read_csv(io.StringIO(result.output)).set_index("parameter")
     fitted = table.loc["market_growth_response"]
-    assert fitted["coal_declining source"].startswith("fitted to Fuxin, Hegang, Huaibei, Jiaozuo 2010-2017")
-    assert float(fitted["coal_declining value"]) == pytest.approx(1.19, abs=0.01)
-    assert table.loc["interest_rate", "coal_declining source"] == "model default"
+    assert fitted["coal_mature source"].startswith("fitted to Datong, Jixi, Yangquan 2010-2017")
+    assert float(fitted["coal_mature value"]) == pytest.approx(0.70, abs=0.01)
+    assert table.loc["interest_rate", "coal_mature source"] == "model default"
     bad = invoke("describe", "params", "--region", "nowhere")
     assert bad.exit_code == 2 and "unknown region" in bad.stderr and "Traceback" not in bad.output
 

@@ -223,3 +223,25 @@ def test_an_archetype_adopts_only_a_joint_fit_that_informs_its_parameter(value, 
     entry = {"value": value, "standard_error": error, "lower": 0.5, "upper": 1.5}
     assert informed(entry) is adopted
     assert _reason(entry).startswith(reason)
+
+
+def test_the_relative_industry_price_chains_ppi_over_cpi_from_the_start_year():
+    """2012: (1 + 6.0 %) / (1 + 5.4 %) x (1 - 1.7 %) / (1 + 2.6 %), to 1e-12; 1 at the start, held after the data."""
+    from restrans.sim.history.observables import relative_industry_price
+
+    values = relative_industry_price(np.array([2010.0, 2011.0, 2012.0, 2021.0, 2030.0]), 2010)
+    assert values[0] == 1.0
+    assert values[2] == pytest.approx(1.060 / 1.054 * 0.983 / 1.026, abs=1e-12)
+    assert values[4] == values[3]
+    assert relative_industry_price(np.array([2015.0]), 2015)[0] == 1.0
+
+
+def test_the_share_at_current_prices_values_successor_output_at_the_relative_price():
+    """At relative price 1 the share is the constant-price one; at 0.8 it is (10 + 0.8 x 30) / (100 - 0.2 x 30), to 1e-15."""
+    from restrans.sim.history.observables import industry_share
+
+    a = {"mining_value_added": np.array([10.0]), "processing_output": np.array([20.0]),
+         "new_industry_output": np.array([10.0]), "gdp": np.array([100.0])}
+    assert industry_share(a)[0] == pytest.approx(0.4, abs=1e-15)
+    # successor 30 -> 24; GDP 100 -> 94; share (10 + 24) / 94
+    assert industry_share(a, 0.8)[0] == pytest.approx(34.0 / 94.0, abs=1e-15)

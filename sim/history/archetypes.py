@@ -22,6 +22,8 @@ INFORMED_WIDTH = 0.5
 """Largest standard error, as a share of the plausible range, of a fit that informs a parameter."""
 BOUND_TOLERANCE = 1e-6
 """A fitted value closer than this share of the plausible range to either end rests on that bound."""
+FITTED_SOURCE = "fitted to"
+"""How the source of an adopted value begins (a later derivation that does not inform it removes it)."""
 COLUMNS = ["type", "parameter", "cities", "value", "standard_error", "prior", "lower", "upper", "city_fits",
            "adopted", "reason"]
 """Columns of :func:`derivation_table` (and of ``archetypes.csv``)."""
@@ -71,7 +73,8 @@ def derivation_table(calibrations) -> pd.DataFrame:
 
 
 def adopt(table: pd.DataFrame, start: int, fit_until: int, regions_directory=None) -> list:
-    """Write the adopted medians of ``table`` into the type presets (recalibrated); returns the files written."""
+    """Write the adopted joint fits of ``table`` into the type presets, remove earlier fitted values it no longer
+    adopts, and recalibrate the presets; returns the files written."""
     import yaml
 
     from restrans.sim.engine.calibration import calibrated_values, write_calibration
@@ -80,14 +83,18 @@ def adopt(table: pd.DataFrame, start: int, fit_until: int, regions_directory=Non
 
     directory = REGIONS_DIRECTORY if regions_directory is None else regions_directory
     written = []
-    for archetype, rows in table[table["adopted"]].groupby("type"):
+    for archetype, rows in table.groupby("type"):
         path = directory / f"{archetype}.yaml"
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        parameters = document.setdefault("parameters", {})
         for row in rows.itertuples(index=False):
-            document.setdefault("parameters", {})[row.parameter] = {
-                "value": float(row.value),
-                "source": f"fitted to {row.cities} {start}-{fit_until} (joint fit: {row.value:.4g} ± "
-                          f"{row.standard_error:.2g}, 1 s.e.; python -m restrans.sim.history.archetypes)"}
+            if row.adopted:
+                parameters[row.parameter] = {
+                    "value": float(row.value),
+                    "source": f"{FITTED_SOURCE} {row.cities} {start}-{fit_until} (joint fit: {row.value:.4g} ± "
+                              f"{row.standard_error:.2g}, 1 s.e.; python -m restrans.sim.history.archetypes)"}
+            elif str(parameters.get(row.parameter, {}).get("source", "")).startswith(FITTED_SOURCE):
+                del parameters[row.parameter]  # a fit the data no longer inform: back to the model's value
         text = path.read_text(encoding="utf-8").split("\n", 2)
         atomic_write_text(path, "\n".join(text[:2]) + "\n" + yaml.safe_dump(document, allow_unicode=True,
                                                                              sort_keys=False, width=120))
@@ -100,6 +107,7 @@ def main() -> None:
     """Fit every city of the shipped data, print the derivation table and adopt what the rule allows."""
     import warnings
 
+    from restrans.sim.history import cities
     from restrans.sim.history.city_calibration import calibrate_city, data_cities
     from restrans.sim.history.observations import load_observations
     from restrans.sim.scenario.regions import REGIONS_DIRECTORY
@@ -113,6 +121,7 @@ def main() -> None:
     print(table.to_string(index=False))
     for path in adopt(table, 2010, 2017):
         print(f"wrote {path}")
+    cities.main()  # the city presets carry their type's values
 
 
 if __name__ == "__main__":

@@ -65,6 +65,9 @@ class HistoryProblem:
         ``indicator, source, year, observed, sample`` (``fit`` or ``holdout``).
     start_values : dict of str to float
         Observed start-year values the mapping needs (:func:`simulated_values`).
+    relative_price : ndarray, shape (n_times,)
+        Price of industrial products relative to consumer prices at each time
+        (:func:`~restrans.sim.history.observables.relative_industry_price`), for the share at current prices.
     """
 
     state: np.ndarray
@@ -79,15 +82,28 @@ class HistoryProblem:
     upper: np.ndarray
     observations: pd.DataFrame
     start_values: dict
+    relative_price: np.ndarray
 
 
 def plausible_bounds(names, parameters):
-    """Prior values and plausible ranges (arrays) of the parameters ``names`` at their values in ``parameters``."""
+    """Prior values and plausible ranges (arrays) of the parameters ``names`` at their values in ``parameters``.
+
+    A value inside the declared plausible range is fitted within that range, so a value fitted once and adopted
+    does not widen the range of the next fit; a value outside it (a preset on another scale) within the same
+    range relative to the default (:meth:`~restrans.model.metadata.Parameter.plausible_range_at`).
+    """
     prior = np.array([parameters[ParameterIndex[name]] for name in names], dtype=float)
-    ranges = [PARAMETERS[ParameterIndex[name]].plausible_range_at(value) for name, value in zip(names, prior)]
+    ranges = [_fit_range(PARAMETERS[ParameterIndex[name]], value) for name, value in zip(names, prior)]
     lower = np.array([low for low, _ in ranges])
     upper = np.array([high for _, high in ranges])
     return prior, lower, upper
+
+
+def _fit_range(parameter, value: float) -> tuple[float, float]:
+    """The declared plausible range if it holds ``value``, else the range relative to the default."""
+    if parameter.plausible_lower <= value <= parameter.plausible_upper:
+        return parameter.plausible_range_at(parameter.default)
+    return parameter.plausible_range_at(value)
 
 
 def simulate(problem: HistoryProblem, values: np.ndarray) -> dict[str, np.ndarray]:
@@ -116,7 +132,7 @@ def simulate(problem: HistoryProblem, values: np.ndarray) -> dict[str, np.ndarra
     levers = np.stack([schedules.evaluate(float(time)) for time in problem.times], axis=1)
     with np.errstate(all="ignore"):
         a = auxiliaries(np.moveaxis(trajectories, 0, 1), parameters[:, None, :], levers)
-        industry = industry_share(a)
+        industry = industry_share(a, problem.relative_price[:, None])
     return {"population": a["population"], "registered_population": a["registered_population"], "gdp": real_gdp(a),
             "industry_share": industry,
             "unemployment_rate": a["unemployment_rate"]}

@@ -17,12 +17,19 @@ Three series are fitted and validated (:data:`FITTED_INDICATORS`):
   of the share of mining, processing and new industry in GDP since the start
   (points): construction and farming are in the model's local sector, so its
   level of the share is not the statistical one (see
-  :mod:`restrans.sim.history.cities`).
+  :mod:`restrans.sim.history.cities`). The statistical share is of GDP at
+  current prices, the model's successor output is at constant prices, so the
+  model's processing and new-industry output is valued at the national price
+  of industrial products relative to consumer prices since the start
+  (:func:`relative_industry_price`; mining is valued at the year's coal price
+  already).
 """
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+
+from restrans.sim.scenario.driver_series import DRIVERS_FILE, published_values
 
 FITTED_INDICATORS: dict[str, str] = {
     "population": "registered population (shape from 2010) and census residents, 10k persons",
@@ -32,13 +39,35 @@ FITTED_INDICATORS: dict[str, str] = {
 """The compared series and what each means."""
 
 
-def industry_share(auxiliaries: dict) -> np.ndarray:
+def industry_share(auxiliaries: dict, relative_price=1.0) -> np.ndarray:
     """The model's share (1) of mining, processing and new industry in GDP, from :func:`~restrans.model.system.auxiliaries`.
 
     The counterpart of the statistical secondary share without construction (in the local sector).
+    ``relative_price`` (1, broadcast against the auxiliaries) values processing and new-industry output at
+    current relative prices (:func:`relative_industry_price`); 1 keeps the model's constant prices.
     """
     a = auxiliaries
-    return (a["mining_value_added"] + a["processing_output"] + a["new_industry_output"]) / a["gdp"]
+    successor = (a["processing_output"] + a["new_industry_output"]) * relative_price
+    other = a["gdp"] - a["processing_output"] - a["new_industry_output"]
+    return (a["mining_value_added"] + successor) / (other + successor)
+
+
+def relative_industry_price(times, start: int, path=None) -> np.ndarray:
+    """Price of industrial products relative to consumer prices (1 in ``start``) at each of ``times``.
+
+    The product over the years after ``start`` of (1 + national PPI change) / (1 + national CPI change),
+    both from ``drivers.csv`` (``national_ppi_change``, ``national_cpi_change``, NBS full-year figures
+    2011-2021): industrial prices fell for 54 months from March 2012, so the nominal secondary share fell
+    while volumes held. Years past the data keep the last value (``times`` before ``start`` are 1).
+    """
+    file = DRIVERS_FILE if path is None else path
+    producer, consumer = published_values("national_ppi_change", file), published_values("national_cpi_change", file)
+    level, levels = 1.0, {start: 1.0}
+    for year in range(start + 1, int(np.max(times)) + 1):
+        if year in producer and year in consumer:
+            level *= (1.0 + producer[year] / 100.0) / (1.0 + consumer[year] / 100.0)
+        levels[year] = level
+    return np.array([levels.get(int(np.floor(time)), 1.0) for time in times])
 
 
 def real_gdp(auxiliaries: dict) -> np.ndarray:

@@ -18,7 +18,7 @@ from restrans.model.stocks import StockIndex
 from restrans.sim.engine.simulate import region_arrays
 from restrans.sim.history.cities import CITY_TYPES, city_state, preset_name
 from restrans.sim.history.fitting import FIT_PARAMETERS, HistoryProblem, plausible_bounds
-from restrans.sim.history.observables import observed_series, observed_value
+from restrans.sim.history.observables import observed_series, observed_value, relative_industry_price
 from restrans.sim.scenario.errors import InputError
 from restrans.sim.scenario.regions import available_cities, load_region
 from restrans.sim.scenario.scenario import load_scenario
@@ -86,5 +86,5 @@ def build_problem(table: pd.DataFrame, city: str, *, archetype: str | None = Non
     method, dt = scenario.solver.method, float(scenario.solver.dt)
     times = np.arange(start, holdout_until + 1, dtype=float)
     problem = HistoryProblem(state, parameters, schedules, times, method, dt, names, prior, lower, upper,
-                             observations.reset_index(drop=True), start_values)
+                             observations.reset_index(drop=True), start_values, relative_industry_price(times, start))
     return problem, archetype
