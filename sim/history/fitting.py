@@ -89,8 +89,8 @@ def plausible_bounds(names, parameters):
     """Prior values and plausible ranges (arrays) of the parameters ``names`` at their values in ``parameters``.
 
     A value inside the declared plausible range is fitted within that range, so a value fitted once and adopted
-    does not widen the range of the next fit; a value outside it (a preset on another scale) within the same
-    range relative to the default (:meth:`~restrans.model.metadata.Parameter.plausible_range_at`).
+    does not widen the range of the next fit; a value outside it (a preset on another scale) is fitted within the
+    same range relative to the default (:meth:`~restrans.model.metadata.Parameter.plausible_range_at`).
     """
     prior = np.array([parameters[ParameterIndex[name]] for name in names], dtype=float)
     ranges = [_fit_range(PARAMETERS[ParameterIndex[name]], value) for name, value in zip(names, prior)]
