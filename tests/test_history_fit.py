@@ -102,16 +102,17 @@ def test_a_run_from_2010_sees_2010s_world(tmp_path):
 
 
 def test_a_run_from_2010_reaches_2025_near_its_type(tmp_path):
-    """Fuxin run 2010-2025 against the coal_declining preset's 2025 state: population within 15 %.
+    """Fuxin run 2010-2025 against the coal_declining preset's 2025 state: population within 5 %, GDP within 10 %.
 
-    GDP is not compared: the model's economy shrinks in the 2010s where the real one grew (README,
-    validation), so the 2025 GDP is far below the preset's.
+    Model today: population 1,651 against 1,700 thousand (-2.9 %), GDP 56.5 against 55.6 bn CNY/yr (+1.7 %).
+    Before successor industries could hire local-sector workers the model's economy shrank in the 2010s and
+    only population was compared (within 15 %).
     """
     results = simulate([_relabelled(tmp_path, 2010, 2025)])
     type_start = simulate([load_scenario(SCENARIOS / "baseline.yaml", region="coal_declining")])
-    population_2025 = float(results.variables["population"][-1, 0])
-    preset_population = float(type_start.variables["population"][0, 0])
-    assert population_2025 == pytest.approx(preset_population, rel=0.15)
+    for name, tolerance in (("population", 0.05), ("gdp", 0.10)):
+        reached = float(results.variables[name][-1, 0])
+        assert reached == pytest.approx(float(type_start.variables[name][0, 0]), rel=tolerance), name
 
 
 def test_the_fit_recovers_known_parameters(table):
