@@ -119,18 +119,15 @@ def describe(
     """List the model's declarations with unit, bounds, doc and source."""
     from restrans.sim.cli.describe import describe_markdown, describe_table
     from restrans.sim.report.translations import check_language
-    from restrans.sim.scenario.regions import load_region
 
     with one_line_errors():
         check_language(language)
-        if region is not None:
-            if topic.value == "regions":
-                raise InputError("--region", "region", region, "params, stocks or levers with --region")
-            load_region(region)
-    if output_format is DescribeFormat.markdown:
-        sys.stdout.write(describe_markdown(topic.value, language, region))
-        return
-    frame = describe_table(topic.value, language, region)
+        if region is not None and topic.value == "regions":
+            raise InputError("--region", "region", region, "params, stocks or levers with --region")
+        if output_format is DescribeFormat.markdown:
+            sys.stdout.write(describe_markdown(topic.value, language, region))
+            return
+        frame = describe_table(topic.value, language, region)  # an unknown region: one line, exit 2
     if output_format is DescribeFormat.csv:
         sys.stdout.write(frame.to_csv(index=False))
     elif output_format is DescribeFormat.json:

@@ -57,7 +57,8 @@ def derivation_table(calibrations) -> pd.DataFrame:
     rows = []
     for archetype in sorted({calibration.archetype for calibration in calibrations}):
         members = [calibration for calibration in calibrations if calibration.archetype == archetype]
-        result = fit_joint([calibration.problem for calibration in members])
+        # a type of one city: its joint fit is the city's own fit, already made
+        result = members[0].result if len(members) == 1 else fit_joint([member.problem for member in members])
         problem = members[0].problem
         cities = ", ".join(calibration.city for calibration in members)
         for row, name in enumerate(problem.names):

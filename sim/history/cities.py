@@ -112,13 +112,13 @@ def city_state(table, city, archetype, year=_CENSUS_YEAR):
     gdp = observed_value(table, city, "gdp_current", year)
     _scale_economy(state, parameters, levers, gdp, observed_value(table, city, "secondary_share_gdp", year), year,
                    cover, sources)
-    _set_debt(state, parameters, levers, type_debt_ratio, year, sources)
     calibrated = calibrated_batch(state[:, None], parameters[:, None], levers[:, None])
     margin = auxiliaries(state[:, None], calibrated, levers[:, None])["mining_margin"]
     parameters[ParameterIndex.reference_margin] = float(margin[0])
     sources["parameters.reference_margin"] = (f"the city's {year} profit margin of mining at the trend price: its "
                                               "mines start at their normal margin, as the other references")
-    _set_debt(state, parameters, levers, type_debt_ratio, year, sources)  # revenue at the final references
+    _set_debt(state, parameters, levers, type_debt_ratio, year, sources)  # revenue at the final references (the
+    # mines' margin, calibrated above, does not depend on debt)
     return state, calibrated_batch(state[:, None], parameters[:, None], levers[:, None])[:, 0], levers, sources
 
 
