@@ -131,4 +131,7 @@ def test_the_documented_breaks():
     assert years_across_break("Datong", "employment_urban_units") == {2013, 2018}
     assert years_across_break("Fuxin", "pop_registered") == set()
     assert years_across_break("Fuxin", "gdp_growth") == set()  # growth rates are comparable across revisions
+    assert years_across_break("Jixi", "secondary_share_gdp") == {2013, 2014}  # the city's revision moved the share
+    assert years_across_break("Fuxin", "secondary_share_gdp") == {2014, 2015, 2016}
+    assert years_across_break("Huaibei", "secondary_share_gdp") == set()  # an economic census revises levels only
     assert all(item.first_year <= item.last_year and item.note for item in STATISTICAL_BREAKS)

@@ -62,9 +62,8 @@ class HistoryProblem:
     prior, lower, upper : ndarray, shape (n_fitted,)
         Preset values and plausible ranges of the fitted parameters.
     observations : DataFrame
-        ``indicator, source, year, observed, sample`` (``fit`` or ``holdout``).
-    start_values : dict of str to float
-        Observed start-year values the mapping needs (:func:`simulated_values`).
+        ``indicator, source, year, observed, anchor_year, anchor, sample`` (``fit`` or ``holdout``;
+        :func:`~restrans.sim.history.observables.observed_series`).
     relative_price : ndarray, shape (n_times,)
         Price of industrial products relative to consumer prices at each time
         (:func:`~restrans.sim.history.observables.relative_industry_price`), for the share at current prices.
@@ -81,7 +80,6 @@ class HistoryProblem:
     lower: np.ndarray
     upper: np.ndarray
     observations: pd.DataFrame
-    start_values: dict
     relative_price: np.ndarray
 
 
@@ -157,7 +155,7 @@ def _integrate(state, parameters, schedules, problem):
 
 def predictions(problem: HistoryProblem, values: np.ndarray) -> np.ndarray:
     """Simulated value of every observation, shape (n_observations, n_runs)."""
-    return simulated_values(problem.observations, problem.times, simulate(problem, values), problem.start_values)
+    return simulated_values(problem.observations, problem.times, simulate(problem, values))
 
 
 SERIES_TOLERANCE: dict[str, float] = {"population": 0.03, "real_gdp_index": 0.10, "secondary_share": 0.105}

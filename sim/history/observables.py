@@ -13,9 +13,14 @@ Three series are fitted and validated (:data:`FITTED_INDICATORS`):
   stops at the first missing year), so GDP level breaks do not enter; the
   model's counterpart values mining at the start year's price
   (:func:`real_gdp`).
-* ``secondary_share`` — the observed start-year share plus the model's change
-  of the share of mining, processing and new industry in GDP since the start
-  (points): construction and farming are in the model's local sector, so its
+* ``secondary_share`` — the observed share at the start of its unbroken span
+  plus the model's change since then of the share of mining, processing and
+  new industry in GDP (points). A span starts at the start year, and again at
+  the first year after a documented break of the accounts
+  (:data:`~restrans.sim.history.observations.STATISTICAL_BREAKS`): a revision
+  of GDP moves the share too (Hegang 2013→2014: secondary value added −43 %,
+  the rest of GDP +0.8 %), so levels on either side are not comparable.
+  Construction and farming are in the model's local sector, so its
   level of the share is not the statistical one (see
   :mod:`restrans.sim.history.cities`). The statistical share is of GDP at
   current prices, the model's successor output is at constant prices, so the
@@ -88,8 +93,9 @@ def observed_value(rows: pd.DataFrame, city: str, indicator: str, year: int) -> 
     return float(selected["value"].mean()) if len(selected) else None
 
 
-def observed_series(rows: pd.DataFrame, start: int, end: int) -> pd.DataFrame:
-    """The observations of one city that the fit compares, as rows ``indicator, source, year, observed``.
+def observed_series(rows: pd.DataFrame, start: int, end: int, breaks: dict[str, set[int]] | None = None
+                    ) -> pd.DataFrame:
+    """The observations of one city that the fit compares, one row each.
 
     Parameters
     ----------
@@ -97,16 +103,30 @@ def observed_series(rows: pd.DataFrame, start: int, end: int) -> pd.DataFrame:
         The city's rows of a history file (columns ``indicator, year, value``).
     start, end : int
         Start year of the run and last year compared.
+    breaks : dict of str to set of int, optional
+        Years across a documented statistical break, per data indicator: they are left out, and the share
+        starts a new span at the first year after them.
+
+    Returns
+    -------
+    DataFrame
+        ``indicator, source, year, observed, anchor_year, anchor``: a series compared as a change (the hukou
+        shape, the real-GDP index, the share) is anchored at the observed ``anchor`` of ``anchor_year``, which
+        is not itself compared; the census is a level (``anchor`` NaN).
     """
+    breaks = breaks or {}
+
     def values(indicator):
         selected = rows[rows["indicator"] == indicator].groupby("year")["value"].mean()
-        return selected[(selected.index >= start) & (selected.index <= end)]
+        kept = (selected.index >= start) & (selected.index <= end) & ~selected.index.isin(breaks.get(indicator, ()))
+        return selected[kept]
 
     records = []
     hukou = values("pop_registered")
     if start in hukou.index:
-        records += [("population", "pop_registered", year, value) for year, value in hukou.items()]
-    records += [("population", "pop_resident_census", year, value)
+        records += [("population", "pop_registered", year, value, start, hukou[start])
+                    for year, value in hukou.items() if year > start]
+    records += [("population", "pop_resident_census", year, value, start, np.nan)
                 for year, value in values("pop_resident_census").items() if year > start]
     growth = values("gdp_growth")
     index = 1.0
@@ -114,15 +134,31 @@ def observed_series(rows: pd.DataFrame, start: int, end: int) -> pd.DataFrame:
         if year not in growth.index:
             break
         index *= 1.0 + growth[year] / 100.0
-        records.append(("real_gdp_index", "gdp_growth", year, index))
-    share = values("secondary_share_gdp")
+        records.append(("real_gdp_index", "gdp_growth", year, index, start, 1.0))
+    records += _share_records(values("secondary_share_gdp"), start, breaks.get("secondary_share_gdp", set()))
+    return pd.DataFrame(records, columns=["indicator", "source", "year", "observed", "anchor_year", "anchor"])
+
+
+def _share_records(share: pd.Series, start: int, broken: set[int]) -> list[tuple]:
+    """Share observations in unbroken spans, each anchored at its first year (the start year, or the first
+    year after the years of a break); a first span without its start-year value is not compared."""
+    records, anchor_year, anchor, previous = [], None, np.nan, start
     if start in share.index:
-        records += [("secondary_share", "secondary_share_gdp", year, value)
-                    for year, value in share.items() if year > start]
-    return pd.DataFrame(records, columns=["indicator", "source", "year", "observed"])
+        anchor_year, anchor = start, share[start]
+    for year, value in share.items():
+        if year <= start:
+            continue
+        if any(previous < broken_year < year for broken_year in broken):
+            anchor_year = None
+        if anchor_year is None:
+            anchor_year, anchor = year, value
+        else:
+            records.append(("secondary_share", "secondary_share_gdp", year, value, anchor_year, anchor))
+        previous = year
+    return records
 
 
-def simulated_values(observations: pd.DataFrame, times: np.ndarray, variables: dict, start_values: dict) -> np.ndarray:
+def simulated_values(observations: pd.DataFrame, times: np.ndarray, variables: dict) -> np.ndarray:
     """The model's value for each row of ``observations``, for a batch of runs.
 
     Parameters
@@ -133,26 +169,19 @@ def simulated_values(observations: pd.DataFrame, times: np.ndarray, variables: d
         Output years of the runs (whole years included).
     variables : dict of str to ndarray (n_times, n_runs)
         ``population`` and ``registered_population`` (thousand), ``gdp`` (bn CNY/yr) and ``industry_share`` (1).
-    start_values : dict of str to float
-        Observed start-year ``pop_registered`` (10k persons) and ``secondary_share_gdp`` (%).
 
     Returns
     -------
     ndarray, shape (n_observations, n_runs)
     """
     rows = np.searchsorted(times, observations["year"].to_numpy(dtype=float) - 1e-9)
-    population = variables["population"]
-    registered = variables["registered_population"]
-    relative_registered = registered[rows] / registered[:1]
-    result = np.empty((len(observations), population.shape[1]))
-    for position, (source, row) in enumerate(zip(observations["source"], rows)):
-        if source == "pop_registered":
-            result[position] = start_values.get("pop_registered", np.nan) * relative_registered[position]
-        elif source == "pop_resident_census":
-            result[position] = population[row] / 10.0
-        elif source == "gdp_growth":
-            result[position] = variables["gdp"][row] / variables["gdp"][0]
-        else:
-            change = variables["industry_share"][row] - variables["industry_share"][0]
-            result[position] = start_values.get("secondary_share_gdp", np.nan) + 100.0 * change
-    return result
+    anchor_rows = np.searchsorted(times, observations["anchor_year"].to_numpy(dtype=float) - 1e-9)
+    anchor = observations["anchor"].to_numpy(dtype=float)[:, None]
+    source = observations["source"].to_numpy()[:, None]
+    registered, gdp, share = variables["registered_population"], variables["gdp"], variables["industry_share"]
+    with np.errstate(all="ignore"):
+        return np.select(
+            [source == "pop_registered", source == "pop_resident_census", source == "gdp_growth"],
+            [anchor * registered[rows] / registered[anchor_rows], variables["population"][rows] / 10.0,
+             anchor * gdp[rows] / gdp[anchor_rows]],
+            anchor + 100.0 * (share[rows] - share[anchor_rows]))

@@ -18,7 +18,7 @@ from restrans.model.stocks import StockIndex
 from restrans.sim.engine.simulate import region_arrays
 from restrans.sim.history.cities import CITY_TYPES, city_state, preset_name
 from restrans.sim.history.fitting import FIT_PARAMETERS, HistoryProblem, plausible_bounds
-from restrans.sim.history.observables import observed_series, observed_value, relative_industry_price
+from restrans.sim.history.observables import observed_series, relative_industry_price
 from restrans.sim.scenario.errors import InputError
 from restrans.sim.scenario.regions import available_cities, load_region
 from restrans.sim.scenario.scenario import load_scenario
@@ -67,24 +67,20 @@ def build_problem(table: pd.DataFrame, city: str, *, archetype: str | None = Non
                   scenarios: Path = HISTORY_SCENARIOS) -> tuple[HistoryProblem, str]:
     """The fit of ``city``: observations up to ``fit_until`` fitted, the rest up to ``holdout_until`` held out.
 
-    ``skip_years`` maps a data indicator to years left out (statistical breaks).
+    ``skip_years`` maps a data indicator to the years across its statistical breaks (:func:`observed_series`).
     Returns the problem and the city's region type.
     """
     rows = table[table["city"] == city]
     state, parameters, schedules, archetype, scenario = city_inputs(table, city, archetype, start, scenarios)
-    observations = observed_series(rows, start, holdout_until)
-    for source, years in (skip_years or {}).items():
-        observations = observations[~((observations["source"] == source) & observations["year"].isin(years))]
+    observations = observed_series(rows, start, holdout_until, skip_years)
     observations = observations.assign(sample=np.where(observations["year"] <= fit_until, "fit", "holdout"))
     if not (observations["sample"] == "fit").any():
         raise InputError("--data", city, f"{start}-{fit_until}",
                          "observations of population, real growth or secondary share in the fit window")
     names = tuple(names or FIT_PARAMETERS[archetype])
     prior, lower, upper = plausible_bounds(names, parameters)
-    start_values = {indicator: value for indicator in ("pop_registered", "secondary_share_gdp")
-                    if (value := observed_value(rows, city, indicator, start)) is not None}
     method, dt = scenario.solver.method, float(scenario.solver.dt)
     times = np.arange(start, holdout_until + 1, dtype=float)
     problem = HistoryProblem(state, parameters, schedules, times, method, dt, names, prior, lower, upper,
-                             observations.reset_index(drop=True), start_values, relative_industry_price(times, start))
+                             observations.reset_index(drop=True), relative_industry_price(times, start))
     return problem, archetype
