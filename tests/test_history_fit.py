@@ -101,16 +101,23 @@ def test_a_run_from_2010_sees_2010s_world(tmp_path):
     assert not np.allclose(early.variables["gdp"], late.variables["gdp"], rtol=1e-3)
 
 
-def test_a_run_from_2010_reaches_2025_near_its_type(tmp_path):
-    """Fuxin run 2010-2025 against the coal_declining preset's 2025 state: population within 5 %, GDP within 10 %.
+def test_a_run_from_2010_reaches_2025_near_its_type(tmp_path, table):
+    """Fuxin run 2010-2025: its census 2020 population within 3 %, and at 2025 the coal_declining preset's
+    population within 8 % and GDP within 10 %.
 
-    Model today: population 1,651 against 1,700 thousand (-2.9 %), GDP 56.5 against 55.6 bn CNY/yr (+1.7 %).
-    Before successor industries could hire local-sector workers the model's economy shrank in the 2010s and
-    only population was compared (within 15 %).
+    Model today: 1,681 thousand in 2020 against the census's 1,647 (+2.1 %); in 2025 1,608 against the type's
+    1,700 (-5.4 %) and GDP 54.1 against 55.6 bn CNY/yr (-2.6 %). The type is a stylised declining city of
+    1.70 million: Fuxin's census of 2020 is already 3.1 % below it and fell 1.0 %/yr in 2010-2020, so a run
+    that follows Fuxin is 5-8 % below the type by 2025 (the population bound was 5 % while city presets scaled their
+    public capital with the GDP of a state half moved back: Fuxin started with 1.35 times its type's
+    public-service capital per head, and lost too few people).
     """
     results = simulate([_relabelled(tmp_path, 2010, 2025)])
+    census = table[(table["city"] == "Fuxin") & (table["indicator"] == "pop_resident_census") & (table["year"] == 2020)]
+    in_2020 = float(results.variables["population"][np.searchsorted(results.times, 2020.0), 0])
+    assert in_2020 == pytest.approx(10.0 * float(census["value"].mean()), rel=0.03)
     type_start = simulate([load_scenario(SCENARIOS / "baseline.yaml", region="coal_declining")])
-    for name, tolerance in (("population", 0.05), ("gdp", 0.10)):
+    for name, tolerance in (("population", 0.08), ("gdp", 0.10)):
         reached = float(results.variables[name][-1, 0])
         assert reached == pytest.approx(float(type_start.variables[name][0, 0]), rel=tolerance), name
 

@@ -101,6 +101,8 @@ def city_state(table, city, archetype, year=_CENSUS_YEAR):
     state, parameters, levers = region_arrays(preset)
     cover = land_cover(state)
     type_debt_ratio = float(debt_ratio(state[:, None], parameters[:, None], levers[:, None])[0])
+    type_gdp = float(_secondary_share(state[:, None], calibrated_batch(state[:, None], parameters[:, None],
+                                                                       levers[:, None]), levers[:, None])[1][0])
     sources: dict[str, str] = {}
     population = observed_value(table, city, "pop_resident_census", year)
     if population is None:
@@ -111,7 +113,7 @@ def city_state(table, city, archetype, year=_CENSUS_YEAR):
     _move_trends(state, parameters, years_back, year, sources)
     gdp = observed_value(table, city, "gdp_current", year)
     _scale_economy(state, parameters, levers, gdp, observed_value(table, city, "secondary_share_gdp", year), year,
-                   cover, sources)
+                   cover, type_gdp, sources)
     calibrated = calibrated_batch(state[:, None], parameters[:, None], levers[:, None])
     margin = auxiliaries(state[:, None], calibrated, levers[:, None])["mining_margin"]
     parameters[ParameterIndex.reference_margin] = float(margin[0])
@@ -194,11 +196,15 @@ def _secondary_share(state, parameters, levers):
     return industry_share(a), a["gdp"]
 
 
-def _scale_economy(state, parameters, levers, gdp, secondary_share, year, cover, sources):
+def _scale_economy(state, parameters, levers, gdp, secondary_share, year, cover, type_gdp, sources):
     """Scale the economy to GDP in 2025 prices, and mining and industry to the observed secondary value added.
 
     Stocks of :data:`ECONOMY_STOCKS` and the spending levers scale with the ratio
-    of the city's GDP to the type's; mining and industry (:data:`SECONDARY_STOCKS`
+    of the city's GDP to the type's 2025 GDP (``type_gdp``, bn CNY/yr: the
+    preset's, before people and trends are moved back; the GDP of the state
+    half moved back, its industry still the type's, made the factor 2.6 for
+    Yichun, whose type lost most of its logging, and gave the city 2.5 times
+    its type's public-service capital per head in 2010); mining and industry (:data:`SECONDARY_STOCKS`
     and their jobs) are then set so their value added equals the observed
     secondary share x GDP (the type's share if the data lack it). The local
     sector's value added follows from local demand (households and the public
@@ -214,7 +220,7 @@ def _scale_economy(state, parameters, levers, gdp, secondary_share, year, cover,
     deflator = national_deflator(year)
     target_gdp = float(model_gdp[0]) if gdp is None else gdp / 10.0 * deflator
     if gdp is not None:
-        factor = target_gdp / float(model_gdp[0])
+        factor = target_gdp / type_gdp
         for name in ECONOMY_STOCKS:
             state[StockIndex[name]] *= factor
             sources[f"initial.{name}"] = (f"type default scaled (x {factor:.3f}) to GDP {year} ({gdp:g} x 100m CNY,"
