@@ -13,6 +13,7 @@ from restrans.model.levers import LEVERS
 from restrans.model.parameters import PARAMETERS
 from restrans.model.stocks import STOCKS
 from restrans.sim.cli.commands import app
+from restrans.sim.scenario.regions import load_region
 from tests.conftest import DATA, ROOT, SCENARIOS
 from tests.test_scenario import BAD_FILES, expectation
 
@@ -144,7 +145,9 @@ def test_describe_params_with_a_region_cites_where_each_preset_value_comes_from(
     table = pd.read_csv(io.StringIO(result.output)).set_index("parameter")
     fitted = table.loc["market_growth_response"]
     assert fitted["coal_mature source"].startswith("fitted to Datong, Jixi, Yangquan 2010-2017")
-    assert float(fitted["coal_mature value"]) == pytest.approx(0.70, abs=0.01)
+    preset = load_region("coal_mature").parameters["market_growth_response"]
+    assert float(fitted["coal_mature value"]) == pytest.approx(preset, rel=1e-5)  # printed to 6 figures
+    assert preset != pytest.approx(1.0, abs=0.01)  # the fitted value, not the model default
     assert table.loc["interest_rate", "coal_mature source"] == "model default"
     bad = invoke("describe", "params", "--region", "nowhere")
     assert bad.exit_code == 2 and "unknown region" in bad.stderr and "Traceback" not in bad.output

@@ -83,8 +83,10 @@ def test_the_page_has_one_figure_per_indicator_and_the_tables(tmp_path):
     assert "out_migration_sensitivity" in page and "0.6200 ± 0.0500" in page and "+15.0 %" in page
     assert "0.1000 ± — (at a bound)" in page  # successor_growth at its upper bound, no standard error
     assert "registered (hukou) population" in page and "MAPE (%)" in page
-    # the breaks concern GDP at current prices, not the real GDP index built from growth rates
-    assert "economic census" not in page and page.count("break in these years.</figcaption>") == len(INDICATORS)
+    # the breaks concern GDP at current prices and the share a city's revision moved, not the real GDP index
+    # built from growth rates nor the hukou series
+    assert "economic census" not in page and page.count("break in these years.</figcaption>") == 2
+    assert "(secondary_share_gdp). Statistical breaks: [1] 2014–2016: Liaoning" in page
     assert not list(tmp_path.glob("fuxin/.*"))  # no temporary file left behind
 
 
@@ -96,7 +98,8 @@ def test_breaks_follow_the_city_and_indicator(tmp_path):
     assert "[1] 2013–2014: Heilongjiang" in page and "[2] 2013: economic census 2013" in page
     assert "[3] 2018: economic census 2018" in page
     assert "economic census 2008" not in page  # 2004 and 2008 lie before the years shown
-    assert page.count("No documented statistical break in these years.</figcaption>") == 2  # population, share
+    assert page.count("No documented statistical break in these years.</figcaption>") == 1  # population
+    assert "(secondary_share_gdp). Statistical breaks: [1] 2013–2014: Heilongjiang" in page  # not the censuses
     assert "No parameter was fitted." in page
 
 
