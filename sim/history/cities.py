@@ -100,9 +100,10 @@ def city_state(table, city, archetype, year=_CENSUS_YEAR):
     preset = load_region(archetype)
     state, parameters, levers = region_arrays(preset)
     cover = land_cover(state)
-    type_debt_ratio = float(debt_ratio(state[:, None], parameters[:, None], levers[:, None])[0])
-    type_gdp = float(_secondary_share(state[:, None], calibrated_batch(state[:, None], parameters[:, None],
-                                                                       levers[:, None]), levers[:, None])[1][0])
+    type_auxiliaries = auxiliaries(state[:, None], calibrated_batch(state[:, None], parameters[:, None],
+                                                                    levers[:, None]), levers[:, None])
+    type_debt_ratio = float(_debt_over_budget(state[:, None], type_auxiliaries)[0])
+    type_gdp = float(type_auxiliaries["gdp"][0])
     sources: dict[str, str] = {}
     population = observed_value(table, city, "pop_resident_census", year)
     if population is None:
@@ -237,7 +238,11 @@ def _scale_economy(state, parameters, levers, gdp, secondary_share, year, cover,
 
 def debt_ratio(state, parameters, levers):
     """Local debt over own revenue plus general transfers (1) of a batch of states, at their calibrated references."""
-    a = auxiliaries(state, calibrated_batch(state, parameters, levers), levers)
+    return _debt_over_budget(state, auxiliaries(state, calibrated_batch(state, parameters, levers), levers))
+
+
+def _debt_over_budget(state, a):
+    """Local debt over own revenue plus general transfers (1), from a batch's auxiliaries ``a``."""
     return state[StockIndex.local_debt] / (a["own_revenue"] + a["general_transfers"])
 
 
