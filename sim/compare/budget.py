@@ -56,11 +56,11 @@ def value_before(schedule: PiecewiseLinear, time: float) -> float:
 
 
 def _blend(base: PiecewiseLinear, mix: PiecewiseLinear, factor: float) -> list[tuple[float, float]]:
-    """Points of (1 - factor) * base + factor * mix, exact (both are piecewise linear)."""
+    """Points of base + factor * (mix - base), exact (both are piecewise linear); equal to base where mix is."""
     points = []
     for time in sorted(set(base.times) | set(mix.times)):
-        left = (1.0 - factor) * value_before(base, time) + factor * value_before(mix, time)
-        right = (1.0 - factor) * base.value_at(time) + factor * mix.value_at(time)
+        left = value_before(base, time) + factor * (value_before(mix, time) - value_before(base, time))
+        right = base.value_at(time) + factor * (mix.value_at(time) - base.value_at(time))
         points += [(time, left), (time, right)] if left != right else [(time, right)]
     return points
 
