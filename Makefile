@@ -7,7 +7,7 @@ STAMP_TEST := $(VENV)/.installed-test
 STAMP_APP := $(VENV)/.installed-app
 STAMP_FAST := $(VENV)/.installed-fast
 
-.PHONY: run test clean docs benchmark twin app system-packages app-benchmark validate cities
+.PHONY: run test clean docs benchmark twin app system-packages app-benchmark validate cities types
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,10 @@ validate: $(STAMP_FAST)
 # Rebuild the city presets model/regions/cities/*.yaml from model/data/history.csv.
 cities: $(STAMP_RUN)
 	$(BIN)/python -m restrans.sim.history.cities
+
+# The farm share, wage level and traded services of the five type presets, from their cities.
+types: $(STAMP_RUN)
+	$(BIN)/python -m restrans.sim.history.type_profiles
 
 docs: $(STAMP_RUN)
 	$(BIN)/restrans describe levers --format markdown > docs/levers.md

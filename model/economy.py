@@ -12,6 +12,16 @@ def mining_output_value(extraction, price):
     return extraction * price / 1000.0
 
 
+def mining_local_purchases(mining_output_value, mining_value_added, mining_local_input_share):
+    """Inputs (bn CNY/yr) mines buy from the local sector: a share of their intermediate consumption.
+
+    Intermediate consumption is output value less value added; the local
+    share covers services a mine cannot import (haulage to the railhead,
+    repairs, catering, site building).
+    """
+    return mining_local_input_share * (mining_output_value - mining_value_added)
+
+
 def knowledge_effect(knowledge, knowledge_reference, knowledge_elasticity):
     """Productivity multiplier (1) of the knowledge stock relative to its reference."""
     return (np.maximum(knowledge, 0.0) / knowledge_reference) ** knowledge_elasticity
@@ -126,16 +136,27 @@ def processing_investment(market, input_use):
 
 
 def local_sector_demand(household_income, household_service_propensity, public_current_spending,
-                        public_investment_spending, local_works_content):
+                        public_investment_spending, local_works_content, farm_output, mining_local_purchases,
+                        traded_services):
     """Demand for the local sector's value added (bn CNY/yr).
 
     Households spend a share of their income on local services; the local
     government's current spending pays teachers, doctors and administrators
     (all local value added); public investment employs local builders for the
-    local share of its value (``local_works_content``) while it runs.
+    local share of its value (``local_works_content``) while it runs. The
+    farms of the city's counties are worked by the local sector too: their
+    output (``farm_output``) is set by land and yields and sold to the national
+    market, so it employs local workers whatever the city's demand. As farm
+    output grows slower than output per worker, farms release labour (the
+    rural exodus). Mines buy part of their inputs locally (coal haulage,
+    repairs, catering, building: ``mining_local_purchases``), so the local
+    sector shrinks with mining. Some services are sold beyond the city
+    (``traded_services``: transport hubs, trade, tourism, regional hospitals
+    and colleges) and follow the national market.
     """
     return (household_service_propensity * household_income + public_current_spending
-            + local_works_content * public_investment_spending)
+            + local_works_content * public_investment_spending + farm_output + mining_local_purchases
+            + traded_services)
 
 
 def knowledge_creation(rd_intensity, gdp, rd_efficiency, cooperation_inflow, cooperation_spillover):

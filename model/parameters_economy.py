@@ -9,6 +9,10 @@ ECONOMY_PARAMETERS = (
     _p("mining_value_added_share", 0.55, "1", (0.05, 1.0), (0.45, 0.65),
        "Value added as a share of mining output value.",
        _A + "coal mining value added / gross output ~0.5-0.6", "economy"),
+    _p("mining_local_input_share", 0.3, "1", (0.0, 1.0), (0.15, 0.5),
+       "Share of the mines' intermediate consumption (output value less value added) bought from the local sector.",
+       _A + "haulage, repairs, catering and site building are bought locally; machinery, explosives, power and "
+       "fuel mostly come from outside", "economy"),
     _p("processing_capital_productivity", 0.36, "1/yr", (0.05, 1.0), (0.25, 0.45),
        "Value added per unit of processing capital at full input supply.", _A + "capital-output ratio ~3", "economy"),
     _p("processing_input_per_capital", 0.1, "Mt/yr per bn CNY", (0.001, 10.0), (0.05, 0.2),
@@ -68,6 +72,11 @@ ECONOMY_PARAMETERS = (
        CALIBRATED, "economy"),
     _p("successor_labour_productivity", 0.26, "bn CNY/yr per thousand workers", (0.01, 5.0), None,
        "Value added per successor-industry worker at the 2025 knowledge stock.", CALIBRATED, "economy"),
+    _p("farm_output_growth", 0.035, "1/yr", (-0.05, 0.1), (0.025, 0.045),
+       "Real growth of the value added of farming, forestry, herding and fishing: yields on fixed farmland.",
+       _A + "primary industry real growth ~3-4 %/yr in 2010-2024; e.g. Liaoning 2019-2020 3.0 %/yr "
+       "(https://tjj.panjin.gov.cn/2021_05/20_10/content-322663.html), Bengbu 2024 2.2 % "
+       "(http://www.ilynn.cn/document_detail/133968.html)", "economy"),
     _p("household_service_propensity", 0.35, "1", (0.0, 1.0), (0.25, 0.45),
        "Share of household income spent on local non-traded services.",
        "NBS 2023: service consumption 45.2 % of consumption, consumption ~68 % of disposable income "

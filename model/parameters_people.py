@@ -7,6 +7,12 @@ CALIBRATED = "Calibrated to the region's 2025 state (sim/engine/calibration.py)"
 NBS_2023 = ("NBS Statistical Communiqué 2023: birth rate 6.39 per mille, death rate 7.87 per mille, "
             "65+ 15.4 %, 15-64 ~68 % (https://www.stats.gov.cn/sj/zxfb/202402/t20240228_1947915.html)")
 
+NBS_WAGES = ("NBS average wages 2023 (http://news.cnnb.com.cn/system/2024/05/17/030586993.shtml, NBS release "
+             "mirrored)")
+TO_2025 = ("grown to 2025 with national disposable income per head (39,218 CNY in 2023, "
+           "https://www.stats.gov.cn/sj/zxfb/202401/t20240117_1946624.html, to the 2025 value of the "
+           "national_income_per_capita stock, x 1.096)")
+
 LABOUR_PARAMETERS = (
     _p("layoff_time", 2.0, "yr", (0.25, 20.0), (1.0, 4.0),
        "Time to shed surplus workers without SOE support.", _A + "judgement value, no published estimate found",
@@ -62,9 +68,30 @@ LABOUR_PARAMETERS = (
     _p("in_migrant_participation", 0.8, "1", (0.0, 1.0), (0.7, 0.9),
        "Share of working-age in-migrants who join the labour force.",
        _A + "labour migrants dominate working-age moves", "people"),
-    _p("household_income_share", 0.4, "1", (0.1, 1.0), (0.35, 0.45),
-       "Share of GDP received by resident households as primary income (wages, mixed income, property).",
-       _A + "household disposable income ~43-45 % of GDP, of which ~5 points are social transfers", "people"),
+    _p("mining_wage", 132.3, "thousand CNY/person/yr", (10.0, 500.0), (110.0, 180.0),
+       "Average gross wage of a mine worker in 2025, before the deductions of net_wage_share.",
+       NBS_WAGES + ": urban non-private units 120,698 CNY, and mining is the best-paid sector of the non-private "
+       "units of Inner Mongolia, Shanxi and Heilongjiang, so the average is a floor; " + TO_2025, "people"),
+    _p("successor_wage", 107.6, "thousand CNY/person/yr", (10.0, 500.0), (85.0, 135.0),
+       "Average gross wage of a processing or new-industry worker in 2025.",
+       NBS_WAGES + ": enterprises above designated size 98,096 CNY; " + TO_2025, "people"),
+    _p("local_sector_labour_share", 0.75, "1", (0.1, 1.0), (0.6, 0.9),
+       "Share of the local sector's value added paid to its workers (wages of services and the public sector, "
+       "mixed income of farms and the self-employed).",
+       _A + "labour-intensive: farm and self-employed income is counted as labour income in China's input-output "
+       "tables; national compensation of employees 51.4 % of GDP in 2017 (https://daowen.com/lilun/1067887.html), "
+       "capital-intensive industry included",
+       "people"),
+    _p("wage_level", 1.0, "1", (0.1, 5.0), (0.4, 1.5),
+       "Average wage of the region's urban units relative to the national average (miners and industry).",
+       "City presets: the city's average wage of urban units in 2010 (CSMAR table) / the national 37,147 CNY "
+       "(model/data/history.csv); a type: the median of its cities", "people"),
+    _p("net_wage_share", 0.8, "1", (0.5, 1.0), (0.75, 0.88),
+       "Share of the gross wage households keep: NBS wages include the employee's social insurance, housing "
+       "fund and income tax withheld by the employer.",
+       "NBS definition of the wage (http://dzb.jmrb.com:8090/jmrb/html/2024-05/18/content_703617.htm); "
+       + _A + "employee social insurance 10.5 % (pension 8, medical 2, unemployment 0.5), housing fund 5-12 %, "
+       "income tax a few per cent", "people"),
     _p("unemployment_benefit", 15.0, "thousand CNY/person/yr", (0.0, 100.0), (10.0, 20.0),
        "Annual social-security benefit per covered unemployed person.",
        _A + "unemployment insurance ~80-90 % of minimum wage", "people"),

@@ -43,6 +43,15 @@ STOCKS: tuple[Stock, ...] = (
     Stock("new_industry_capital", "bn CNY", 60.0, 0.0, 1e5,
           "Capital of independent new industries (new energy, equipment, digital, tourism).",
           _A + "capital-output ratio 3 on 20 bn CNY value added", "economy"),
+    Stock("farm_output", "bn CNY/yr", 7.5, 0.0, 1e5,
+          "Value added of farming, forestry, herding and fishing (primary industry), sold to the national market.",
+          _A + "5 % of 150 bn CNY GDP, about the primary share of Shanxi's coal cities (Datong 5.1 % in 2020, "
+          "CSMAR table in model/data/history.csv)", "economy"),
+    Stock("traded_services", "bn CNY/yr", 0.0, 0.0, 1e5,
+          "Value added of services the city sells beyond its own demand (coal haulage and trade, transport hubs, "
+          "tourism, colleges, hospitals serving the region); they grow with national output.",
+          "City presets: what closes the model's GDP to the observed in the start year; a type: the median share of "
+          "its cities (sim/history/type_profiles.py)", "economy"),
     Stock("knowledge", "bn CNY", 14.0, 0.0, 1e5,
           "Knowledge stock: accumulated, depreciating R&D (perpetual inventory).",
           _A + "R&D 1.2 % of 150 bn CNY GDP over an 8-year knowledge life", "economy"),

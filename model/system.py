@@ -98,6 +98,8 @@ def _economy(s, p, lv, k, out):
     processing_output = processing_potential_output * fill
     new_industry_output = new_industry_potential_output * fill
     mining_value_added = out["mining_output_value"] * p.mining_value_added_share
+    mining_local_purchases = economy.mining_local_purchases(out["mining_output_value"], mining_value_added,
+                                                            p.mining_local_input_share)
     local_productivity = p.service_productivity * s.technology_index
     service_value_added = s.service_employment * local_productivity
     gdp = mining_value_added + processing_output + new_industry_output + service_value_added
@@ -106,7 +108,8 @@ def _economy(s, p, lv, k, out):
         processing_input_use=input_use, land_multiplier=land_multiplier,
         desired_successor_employment=successor_demand, successor_labour_fill=fill,
         processing_output=processing_output, new_industry_output=new_industry_output,
-        mining_value_added=mining_value_added, local_productivity=local_productivity,
+        mining_value_added=mining_value_added, mining_local_purchases=mining_local_purchases,
+        local_productivity=local_productivity,
         service_value_added=service_value_added, gdp=gdp,
         successor_share=(processing_output + new_industry_output) / gdp, mining_share=mining_value_added / gdp,
     )
@@ -244,6 +247,8 @@ def stock_rates(state, parameters, levers, a):
         cumulative_extraction=a["extraction"],
         processing_capital=a["processing_investment"] - p.capital_depreciation_rate * s.processing_capital,
         new_industry_capital=a["new_industry_investment"] - p.capital_depreciation_rate * s.new_industry_capital,
+        farm_output=s.farm_output * p.farm_output_growth,
+        traded_services=s.traded_services * lv.national_output_growth,
         knowledge=a["knowledge_creation"] - s.knowledge / p.knowledge_lifetime,
         technology_index=s.technology_index * p.productivity_diffusion * lv.national_productivity_growth,
         business_environment=(1.0 + a["funded_business_environment_reform"] - s.business_environment)

@@ -19,6 +19,7 @@ def households(s, p, lv, k, out):
     resident, are set nationally and rise with national income per head
     (``standards_index``, 1 at the start): China's basic pensions were raised
     every year from 2005, and equalisation standards follow national means.
+    Wages follow national pay the same way (:func:`restrans.model.labour.earned_income`).
     """
     labour_force = (s.mining_employment + s.successor_employment + s.service_employment
                     + s.laid_off_miners + s.retrained_job_seekers + s.other_unemployed)
@@ -29,8 +30,10 @@ def households(s, p, lv, k, out):
     benefits = labour.unemployment_benefits(job_seekers, lv.social_security_coverage,
                                             p.unemployment_benefit * standards_index)
     pensions = s.elderly * p.pension_per_elderly * standards_index / 1000.0
-    household_income = (p.household_income_share * out["gdp"] + benefits + pensions
-                        + p.transfer_household_share * lv.transfer_payment)
+    earned = labour.earned_income(s.mining_employment, s.successor_employment, p.mining_wage, p.successor_wage,
+                                  p.wage_level, standards_index, out["service_value_added"], p.local_sector_labour_share,
+                                  p.net_wage_share)
+    household_income = earned + benefits + pensions + p.transfer_household_share * lv.transfer_payment
     out.update(
         labour_force=labour_force, job_seekers=job_seekers, working_age_population=working_age, population=population,
         registered_population=population + p.hukou_retention * (s.cumulative_out_migration
@@ -38,7 +41,7 @@ def households(s, p, lv, k, out):
         unemployment_rate=job_seekers / np.maximum(labour_force, 1e-9),
         dependency_ratio=(s.children + s.elderly) / np.maximum(working_age, 1e-9),
         standards_index=standards_index, unemployment_benefits=benefits, pensions=pensions,
-        household_income=household_income,
+        earned_income=earned, household_income=household_income,
         income_per_capita=1000.0 * household_income / np.maximum(population, 1e-9),
     )
 
@@ -78,7 +81,8 @@ def labour_demand(s, p, lv, k, out):
     """Labour demand (seed 七, 十九): local-sector demand and jobs, and the open positions of every sector."""
     local_demand = economy.local_sector_demand(out["household_income"], p.household_service_propensity,
                                                out["services_funded"] * (1.0 - p.public_service_capital_share),
-                                               out["public_works_spending"], p.local_works_content)
+                                               out["public_works_spending"], p.local_works_content, s.farm_output,
+                                               out["mining_local_purchases"], s.traded_services)
     desired_local = local_demand / out["local_productivity"]
     reference_finding = labour.reference_job_finding_rate(p.frictional_unemployment_rate, p.job_separation_rate)
     turnover = p.job_separation_rate + out["working_age_exit_rate"]

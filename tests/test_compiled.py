@@ -28,6 +28,20 @@ def _close(actual, expected, relative=RELATIVE):
     assert np.all(np.abs(actual[finite] - expected[finite]) <= relative * scale + 1e-300)
 
 
+def _close_rates(actual, expected, state, relative=RELATIVE):
+    """Rates equal to ``relative`` of the larger of their magnitude and their stock's per year, NaN where NaN.
+
+    A net rate can be a small difference of gross flows (births, ageing, in- and out-migration of children):
+    there one ulp of ``exp`` in the gross flows is a large part of the net. Measured against the stock, an error
+    of 1e-12 of it per year moves a ten-year run by 1e-11 of the stock.
+    """
+    actual, expected, state = np.asarray(actual), np.asarray(expected), np.asarray(state)
+    assert np.array_equal(np.isnan(actual), np.isnan(expected))
+    finite = np.isfinite(expected)
+    scale = np.maximum(np.maximum(np.abs(expected), np.abs(actual)), np.abs(state))[finite]
+    assert np.all(np.abs(actual[finite] - expected[finite]) <= relative * scale + 1e-300)
+
+
 def _random_inputs(seed: int, n_runs: int = 400):
     rng = np.random.default_rng(seed)
     state, _parameters, levers = default_arrays(n_runs)

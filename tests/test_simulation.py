@@ -19,7 +19,8 @@ from tests.conftest import REGIONS, SCENARIOS
 BASELINE = SCENARIOS / "baseline.yaml"
 # Indicators that are differences or growth rates sit near zero; their error is measured
 # against this floor (population_change: 0.1 = 10 % of the population; gdp_growth: 10 points).
-RELATIVE_FLOOR = {"population_change": 0.1, "gdp_growth": 0.1, "local_debt": 1.0, "debt_ratio": 0.1}
+RELATIVE_FLOOR = {"population_change": 0.1, "gdp_growth": 0.1, "local_debt": 1.0, "debt_ratio": 0.1,
+                  "cumulative_spending_cut": 0.1}
 """Scale below which an indicator is compared absolutely (its unit): the growing city repays nearly all its debt."""
 
 

@@ -23,6 +23,7 @@ from restrans.model.system import auxiliaries
 from restrans.sim.engine.calibration import CALIBRATED_PARAMETERS, calibrated_batch
 from restrans.sim.engine.simulate import region_arrays
 from restrans.sim.history.observables import industry_share, observed_value
+from restrans.sim.history.type_profiles import WAGE_YEAR, primary_share, traded_services_for_gdp, wage_level
 from restrans.sim.scenario.driver_series import published_values, value_in
 from restrans.sim.scenario.errors import InputError
 from restrans.sim.scenario.regions import load_region
@@ -51,8 +52,9 @@ SECONDARY_STOCKS = ("mining_capacity", "green_capacity", "proven_reserves", "und
 ECONOMY_STOCKS = ("knowledge", "infrastructure_capital", "public_service_capital", "restoration_fund")
 """Stocks scaled with the size of the city's economy (GDP in 2025 prices); local debt follows the budget
 (:func:`_set_debt`)."""
-PER_HEAD_MONEY = ("public_service_spending_per_capita", "unemployment_benefit", "pension_per_elderly")
-"""Per-head spending standards and benefits (thousand CNY/person/yr), moved back with national income."""
+PER_HEAD_MONEY = ("public_service_spending_per_capita", "unemployment_benefit", "pension_per_elderly", "mining_wage",
+                  "successor_wage")
+"""Per-head spending standards, benefits and wages (thousand CNY/person/yr), moved back with national income."""
 SPENDING_LEVERS = tuple(lever.name for lever in LEVERS if lever.unit == "bn CNY/yr")
 """Baseline levers in bn CNY/yr, scaled with the size of the economy."""
 
@@ -61,6 +63,8 @@ _PRICE_YEAR = 2024
 """The national deflator runs from the start year to 2024, the latest year in the data (taken as 2025 prices)."""
 _DEBT_ITERATIONS = 30
 """Fixed-point iterations of the start debt (:func:`_set_debt`)."""
+_CLOSING_ROUNDS = 6
+"""Rounds of start debt and traded services, each depending on the other (the budget and GDP)."""
 _SCALE_GRID = np.geomspace(0.05, 20.0, 241)
 """Multipliers of the secondary stocks tried when matching the observed secondary share."""
 
@@ -100,10 +104,10 @@ def city_state(table, city, archetype, year=_CENSUS_YEAR):
     preset = load_region(archetype)
     state, parameters, levers = region_arrays(preset)
     cover = land_cover(state)
-    type_auxiliaries = auxiliaries(state[:, None], calibrated_batch(state[:, None], parameters[:, None],
-                                                                    levers[:, None]), levers[:, None])
-    type_debt_ratio = float(_debt_over_budget(state[:, None], type_auxiliaries)[0])
-    type_gdp = float(type_auxiliaries["gdp"][0])
+    type_debt_ratio = float(debt_ratio(state[:, None], parameters[:, None], levers[:, None])[0])
+    state[StockIndex.traded_services] = 0.0  # the type's own are the median of its cities' (type_profiles), so
+    type_gdp = float(auxiliaries(state[:, None], calibrated_batch(state[:, None], parameters[:, None],  # its GDP
+                                 levers[:, None]), levers[:, None])["gdp"][0])  # without them scales the city
     sources: dict[str, str] = {}
     population = observed_value(table, city, "pop_resident_census", year)
     if population is None:
@@ -112,16 +116,23 @@ def city_state(table, city, archetype, year=_CENSUS_YEAR):
     _scale_people(state, population * 10.0, observed_value(table, city, "share_age65plus_census", year), sources, year)
     years_back = preset.year - year
     _move_trends(state, parameters, years_back, year, sources)
+    _set_wage_level(table, city, parameters, sources)
     gdp = observed_value(table, city, "gdp_current", year)
+    farm = primary_share(table, city, year)
+    if farm is None:
+        farm = (float(state[StockIndex.farm_output]) / type_gdp, None)
     _scale_economy(state, parameters, levers, gdp, observed_value(table, city, "secondary_share_gdp", year), year,
-                   cover, type_gdp, sources)
+                   cover, type_gdp, farm, sources)
     calibrated = calibrated_batch(state[:, None], parameters[:, None], levers[:, None])
     margin = auxiliaries(state[:, None], calibrated, levers[:, None])["mining_margin"]
     parameters[ParameterIndex.reference_margin] = float(margin[0])
     sources["parameters.reference_margin"] = (f"the city's {year} profit margin of mining at the trend price: its "
                                               "mines start at their normal margin, as the other references")
     _set_debt(state, parameters, levers, type_debt_ratio, year, sources)  # revenue at the final references (the
-    # mines' margin, calibrated above, does not depend on debt)
+    for _ in range(_CLOSING_ROUNDS if gdp is not None else 0):  # mines' margin does not depend on debt); the
+        state[StockIndex.traded_services] = traded_services_for_gdp(state, parameters, levers,  # services that
+                                                                    target_gdp_of(gdp, year))  # close GDP depend
+        _set_debt(state, parameters, levers, type_debt_ratio, year, sources)  # on the budget and it on them
     return state, calibrated_batch(state[:, None], parameters[:, None], levers[:, None])[:, 0], levers, sources
 
 
@@ -158,7 +169,7 @@ def _move_trends(state, parameters, years_back, year, sources):
     for name in PER_HEAD_MONEY:
         parameters[ParameterIndex[name]] /= real
         sources[f"parameters.{name}"] = (f"type default 2025 value / real growth of GDP per head {year}-"
-                                         f"{year + years_back - 1}: standards and benefits follow national income")
+                                         f"{year + years_back - 1}: standards, benefits and wages follow national income")
     diffusion = parameters[ParameterIndex.productivity_diffusion]
     adopted = np.prod([1.0 + diffusion * value_in("national_productivity_growth", step)
                        for step in range(year, year + years_back)])
@@ -197,7 +208,21 @@ def _secondary_share(state, parameters, levers):
     return industry_share(a), a["gdp"]
 
 
-def _scale_economy(state, parameters, levers, gdp, secondary_share, year, cover, type_gdp, sources):
+def target_gdp_of(gdp, year):
+    """Observed GDP (100m CNY at current prices) in bn CNY at 2025 prices."""
+    return gdp / 10.0 * national_deflator(year)
+
+
+def _set_wage_level(table, city, parameters, sources):
+    """The city's wage level from the data (its urban units' average wage over the nation's), else the type's."""
+    level = wage_level(table, city)
+    if level is not None:
+        parameters[ParameterIndex.wage_level] = level
+        sources["parameters.wage_level"] = (f"average wage of the city's urban units / the national one in "
+                                            f"{WAGE_YEAR} (model/data/history.csv)")
+
+
+def _scale_economy(state, parameters, levers, gdp, secondary_share, year, cover, type_gdp, farm, sources):
     """Scale the economy to GDP in 2025 prices, and mining and industry to the observed secondary value added.
 
     Stocks of :data:`ECONOMY_STOCKS` and the spending levers scale with the ratio
@@ -207,11 +232,12 @@ def _scale_economy(state, parameters, levers, gdp, secondary_share, year, cover,
     Yichun, whose type lost most of its logging, and gave the city 2.5 times
     its type's public-service capital per head in 2010); mining and industry (:data:`SECONDARY_STOCKS`
     and their jobs) are then set so their value added equals the observed
-    secondary share x GDP (the type's share if the data lack it). The local
-    sector's value added follows from local demand (households and the public
-    budget) and the model has no farm sector, so the model's GDP is below the
-    observed and its secondary share above: the fit compares GDP as an index
-    and the secondary share as a change since the start year.
+    secondary share x GDP (the type's share if the data lack it). Farm output
+    is ``farm`` (the observed primary share and its year, or the type's share
+    and None) x GDP. The rest of the local sector's value added follows from
+    local demand (households and the public budget), so the model's GDP need
+    not equal the observed: the fit compares GDP as an index and the
+    secondary share as a change since the start year.
     """
     calibrated = calibrated_batch(state[:, None], parameters[:, None], levers[:, None])
     share, model_gdp = _secondary_share(state[:, None], calibrated, levers[:, None])
@@ -219,7 +245,7 @@ def _scale_economy(state, parameters, levers, gdp, secondary_share, year, cover,
         "the type's secondary share (none in the data)"
     target_share = float(share[0]) if secondary_share is None else secondary_share / 100.0
     deflator = national_deflator(year)
-    target_gdp = float(model_gdp[0]) if gdp is None else gdp / 10.0 * deflator
+    target_gdp = float(model_gdp[0]) if gdp is None else target_gdp_of(gdp, year)
     if gdp is not None:
         factor = target_gdp / type_gdp
         for name in ECONOMY_STOCKS:
@@ -229,7 +255,14 @@ def _scale_economy(state, parameters, levers, gdp, secondary_share, year, cover,
         for name in SPENDING_LEVERS:
             levers[LeverIndex[name]] *= factor
             sources[f"levers.{name}"] = f"type default scaled (x {factor:.3f}) to the city's GDP"
+    farm_share, farm_year = farm
+    state[StockIndex.farm_output] = farm_share * target_gdp
+    sources["initial.farm_output"] = (f"primary share {100 * farm_share:.4g} % ({farm_year}, CSMAR table) x GDP"
+                                      if farm_year is not None else "the type's primary share x GDP (none in the data)")
     chosen = _match_secondary_share(state, parameters, levers, target_share * target_gdp, cover)
+    if gdp is not None:
+        sources["initial.traded_services"] = (f"what brings the model's GDP to the observed GDP of {year} (0 if above), "
+                                              "with local debt at the type's ratio to the budget")
     for name in (*SECONDARY_STOCKS, "mining_employment", "successor_employment", "service_employment"):
         sources[f"initial.{name}"] = f"type default scaled (x {chosen:.3f}) to {share_text} x GDP"
     sources["initial.construction_land"] = ("the type's 2025 construction land per unit of new-industry capital at "

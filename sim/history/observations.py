@@ -45,6 +45,8 @@ KNOWN_INDICATORS: dict[str, str] = {
     "gdp_current": "100m CNY",
     "gdp_growth": "%",
     "secondary_share_gdp": "%",
+    "primary_share_gdp": "%",
+    "average_wage_urban_units": "CNY",
     "employment_urban_units": "10k persons",
     "unemployment_registered": "%",
 }
@@ -52,7 +54,7 @@ KNOWN_INDICATORS: dict[str, str] = {
 
 Year-end registered (hukou) population, resident population (yearly estimates and the 2010/2020
 censuses), census urban population and share aged 65+, GDP at current prices, real GDP growth, the
-secondary industry's share of GDP, employees of urban units and the registered unemployment rate."""
+secondary and primary industries' shares of GDP, the average wage of urban units, employees of urban units and the registered unemployment rate."""
 
 FIRST_YEAR, LAST_YEAR = 1949, 2100
 """Years outside this span are refused as typing mistakes."""

@@ -1,0 +1,112 @@
+"""Household income from jobs, farms and traded services in the local sector, and their start values from data."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from restrans.model.levers import LeverIndex
+from restrans.model.parameters import ParameterIndex
+from restrans.model.stocks import StockIndex
+from restrans.model.system import auxiliaries, stock_rates
+from restrans.sim.engine.simulate import region_arrays
+from restrans.sim.history.cities import CITY_TYPES, city_state, target_gdp_of
+from restrans.sim.history.observables import observed_value
+from restrans.sim.history.type_profiles import (latest_primary_share, primary_share, traded_share, type_profile,
+                                                wage_level)
+from restrans.sim.scenario.regions import REGIONS_DIRECTORY, load_region
+from tests.conftest import REGIONS
+
+HISTORY = REGIONS_DIRECTORY.parent / "data" / "history.csv"
+
+
+@pytest.fixture(scope="module")
+def table():
+    return pd.read_csv(HISTORY)
+
+
+def _preset(region):
+    state, parameters, levers = region_arrays(load_region(region))
+    return state[:, None], parameters[:, None], levers[:, None]
+
+
+@pytest.mark.parametrize("region", REGIONS)
+def test_earned_income_is_industry_jobs_at_national_pay_plus_the_local_sectors_labour_share(region):
+    state, parameters, levers = _preset(region)
+    a = auxiliaries(state, parameters, levers)
+    s, p = (lambda name: state[StockIndex[name]]), (lambda name: parameters[ParameterIndex[name]])
+    industry = ((s("mining_employment") * p("mining_wage") + s("successor_employment") * p("successor_wage"))
+                * p("wage_level") * a["standards_index"] / 1000.0)
+    expected = (industry + p("local_sector_labour_share") * a["service_value_added"]) * p("net_wage_share")
+    np.testing.assert_allclose(a["earned_income"], expected, rtol=1e-12)
+
+
+def test_a_coal_price_boom_raises_gdp_but_not_the_earnings_of_todays_jobs():
+    """Mining rent goes to the mines' owners and upper budgets: at the same jobs, earnings do not move."""
+    state, parameters, levers = _preset("coal_growing")
+    boom = levers.copy()
+    boom[LeverIndex.resource_price_index] *= 1.5
+    before, after = auxiliaries(state, parameters, levers), auxiliaries(state, parameters, boom)
+    assert after["gdp"][0] > 1.1 * before["gdp"][0]  # mining is a third of coal_growing's GDP
+    assert after["earned_income"][0] == pytest.approx(before["earned_income"][0], rel=1e-12)
+    assert after["mining_local_purchases"][0] == pytest.approx(1.5 * before["mining_local_purchases"][0], rel=1e-12)
+
+
+@pytest.mark.parametrize("stock, driver", [("farm_output", "farm_output_growth"),
+                                           ("traded_services", "national_output_growth")])
+def test_farm_output_and_traded_services_grow_at_their_drivers_rates(stock, driver):
+    state, parameters, levers = _preset("coal_declining")
+    rates = stock_rates(state, parameters, levers, auxiliaries(state, parameters, levers))
+    rate = parameters[ParameterIndex[driver]] if driver in ParameterIndex.__members__ else levers[LeverIndex[driver]]
+    np.testing.assert_allclose(rates[stock], state[StockIndex[stock]] * rate, rtol=1e-12)
+
+
+@pytest.mark.parametrize("stock", ["farm_output", "traded_services"])
+def test_farm_output_and_traded_services_are_demand_for_the_local_sector_one_for_one(stock):
+    state, parameters, levers = _preset("forest_declining")
+    more = state.copy()
+    more[StockIndex[stock]] += 1.0
+    change = auxiliaries(more, parameters, levers)["local_sector_demand"] - auxiliaries(state, parameters,
+                                                                                        levers)["local_sector_demand"]
+    np.testing.assert_allclose(change, 1.0, rtol=1e-12)
+
+
+@pytest.mark.parametrize("archetype", sorted({kind for kind, _ in CITY_TYPES.values()}))
+def test_a_types_farm_share_and_wage_level_are_the_medians_of_its_cities(table, archetype):
+    cities = [city for city, (kind, _) in CITY_TYPES.items() if kind == archetype]
+    profile = type_profile(table, cities)
+    state, parameters, levers = _preset(archetype)
+    assert parameters[ParameterIndex.wage_level, 0] == pytest.approx(
+        np.median([wage_level(table, city) for city in cities if wage_level(table, city) is not None]), rel=1e-12)
+    gdp = auxiliaries(state, parameters, levers)["gdp"][0]
+    shares = [latest_primary_share(table, city)[0] for city in cities if latest_primary_share(table, city)]
+    assert state[StockIndex.farm_output, 0] / gdp == pytest.approx(np.median(shares), rel=1e-9)
+    assert profile["farm_share"][0] == pytest.approx(np.median(shares), rel=1e-12)
+
+
+def test_the_forest_types_traded_share_is_yichuns_in_2010(table):
+    state, parameters, levers, _ = city_state(table, "Yichun", "forest_declining")
+    expected = traded_share(state, parameters, levers)
+    preset = _preset("forest_declining")
+    share = preset[0][StockIndex.traded_services, 0] / auxiliaries(*preset)["gdp"][0]
+    assert share == pytest.approx(expected, rel=1e-6)  # the rounds of type_profiles stop at 1e-9 absolute
+
+
+@pytest.mark.parametrize("city", ["Fuxin", "Ordos", "Xuzhou"])
+def test_a_city_starts_at_its_observed_gdp_with_its_observed_farm_share(table, city):
+    state, parameters, levers, sources = city_state(table, city, CITY_TYPES[city][0])
+    target = target_gdp_of(observed_value(table, city, "gdp_current", 2010), 2010)
+    gdp = auxiliaries(state[:, None], parameters[:, None], levers[:, None])["gdp"][0]
+    assert state[StockIndex.traded_services] > 0.0
+    assert gdp == pytest.approx(target, rel=1e-9)
+    share, year = primary_share(table, city, 2010)
+    assert state[StockIndex.farm_output] == pytest.approx(share * target, rel=1e-12)
+    assert str(year) in sources["initial.farm_output"]
+
+
+def test_a_city_above_its_observed_gdp_sells_no_traded_services(table):
+    """Huaibei's model GDP exceeds the statistical without them; the stock is zero, not negative."""
+    state, parameters, levers, _ = city_state(table, "Huaibei", "coal_declining")
+    target = target_gdp_of(observed_value(table, "Huaibei", "gdp_current", 2010), 2010)
+    assert state[StockIndex.traded_services] == 0.0
+    assert auxiliaries(state[:, None], parameters[:, None], levers[:, None])["gdp"][0] > target
