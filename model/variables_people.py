@@ -36,7 +36,7 @@ PEOPLE_AUXILIARIES: dict[str, tuple[str, str]] = {
     "child_ageing": (_PEOPLE_FLOW, "Children turning 15."),
     "elderly_ageing": (_PEOPLE_FLOW, "Working-age residents turning 65 (retirement)."),
     "working_age_exit_rate": ("1/yr", "Share of each working-age pool leaving per year: ageing, death, out-migration."),
-    "local_sector_demand": (_MONEY, "Demand for local-sector value added: households, public current spending, public works, farm sales."),
+    "local_sector_demand": (_MONEY, "Demand for local-sector value added: households, public spending and works, farms, mines' purchases, traded services."),
     "desired_service_employment": (_PEOPLE, "Local-sector jobs needed: local demand / local productivity."),
     "reference_job_finding_rate": ("1/yr", "Job-finding rate of a balanced labour market (vacancies = seekers)."),
     "mining_vacancies": (_PEOPLE, "Open mining positions."),

@@ -23,7 +23,7 @@ from restrans.model.system import auxiliaries
 from restrans.sim.engine.calibration import CALIBRATED_PARAMETERS, calibrated_batch
 from restrans.sim.engine.simulate import region_arrays
 from restrans.sim.history.observables import industry_share, observed_value
-from restrans.sim.history.type_profiles import WAGE_YEAR, primary_share, traded_services_for_gdp, wage_level
+from restrans.sim.history.type_profiles import primary_share, set_wage_level, traded_services_for_gdp
 from restrans.sim.scenario.driver_series import published_values, value_in
 from restrans.sim.scenario.errors import InputError
 from restrans.sim.scenario.regions import load_region
@@ -105,9 +105,10 @@ def city_state(table, city, archetype, year=_CENSUS_YEAR):
     state, parameters, levers = region_arrays(preset)
     cover = land_cover(state)
     type_debt_ratio = float(debt_ratio(state[:, None], parameters[:, None], levers[:, None])[0])
-    state[StockIndex.traded_services] = 0.0  # the type's own are the median of its cities' (type_profiles), so
-    type_gdp = float(auxiliaries(state[:, None], calibrated_batch(state[:, None], parameters[:, None],  # its GDP
-                                 levers[:, None]), levers[:, None])["gdp"][0])  # without them scales the city
+    type_farm_share = float(state[StockIndex.farm_output]) / _gdp(state, parameters, levers)
+    # The type's traded services are the median of its cities' (type_profiles), so the city is built without them.
+    state[StockIndex.traded_services] = 0.0
+    type_gdp = _gdp(state, parameters, levers)
     sources: dict[str, str] = {}
     population = observed_value(table, city, "pop_resident_census", year)
     if population is None:
@@ -116,11 +117,9 @@ def city_state(table, city, archetype, year=_CENSUS_YEAR):
     _scale_people(state, population * 10.0, observed_value(table, city, "share_age65plus_census", year), sources, year)
     years_back = preset.year - year
     _move_trends(state, parameters, years_back, year, sources)
-    _set_wage_level(table, city, parameters, sources)
+    set_wage_level(table, city, parameters, sources)
     gdp = observed_value(table, city, "gdp_current", year)
-    farm = primary_share(table, city, year)
-    if farm is None:
-        farm = (float(state[StockIndex.farm_output]) / type_gdp, None)
+    farm = primary_share(table, city, year) or (type_farm_share, None)
     _scale_economy(state, parameters, levers, gdp, observed_value(table, city, "secondary_share_gdp", year), year,
                    cover, type_gdp, farm, sources)
     calibrated = calibrated_batch(state[:, None], parameters[:, None], levers[:, None])
@@ -128,11 +127,12 @@ def city_state(table, city, archetype, year=_CENSUS_YEAR):
     parameters[ParameterIndex.reference_margin] = float(margin[0])
     sources["parameters.reference_margin"] = (f"the city's {year} profit margin of mining at the trend price: its "
                                               "mines start at their normal margin, as the other references")
-    _set_debt(state, parameters, levers, type_debt_ratio, year, sources)  # revenue at the final references (the
-    for _ in range(_CLOSING_ROUNDS if gdp is not None else 0):  # mines' margin does not depend on debt); the
-        state[StockIndex.traded_services] = traded_services_for_gdp(state, parameters, levers,  # services that
-                                                                    target_gdp_of(gdp, year))  # close GDP depend
-        _set_debt(state, parameters, levers, type_debt_ratio, year, sources)  # on the budget and it on them
+    # Debt at the final references (the mines' margin does not depend on it); traded services close GDP to the
+    # observed, and the budget and GDP depend on each other, so the two alternate.
+    _set_debt(state, parameters, levers, type_debt_ratio, year, sources)
+    for _ in range(_CLOSING_ROUNDS if gdp is not None else 0):
+        state[StockIndex.traded_services] = traded_services_for_gdp(state, parameters, levers, target_gdp_of(gdp, year))
+        _set_debt(state, parameters, levers, type_debt_ratio, year, sources)
     return state, calibrated_batch(state[:, None], parameters[:, None], levers[:, None])[:, 0], levers, sources
 
 
@@ -213,13 +213,10 @@ def target_gdp_of(gdp, year):
     return gdp / 10.0 * national_deflator(year)
 
 
-def _set_wage_level(table, city, parameters, sources):
-    """The city's wage level from the data (its urban units' average wage over the nation's), else the type's."""
-    level = wage_level(table, city)
-    if level is not None:
-        parameters[ParameterIndex.wage_level] = level
-        sources["parameters.wage_level"] = (f"average wage of the city's urban units / the national one in "
-                                            f"{WAGE_YEAR} (model/data/history.csv)")
+def _gdp(state, parameters, levers) -> float:
+    """GDP (bn CNY/yr) of one state at its calibrated references."""
+    return float(auxiliaries(state[:, None], calibrated_batch(state[:, None], parameters[:, None], levers[:, None]),
+                             levers[:, None])["gdp"][0])
 
 
 def _scale_economy(state, parameters, levers, gdp, secondary_share, year, cover, type_gdp, farm, sources):

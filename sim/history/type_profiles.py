@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from restrans.model.parameters import ParameterIndex
 from restrans.model.stocks import StockIndex
 from restrans.model.system import auxiliaries
 from restrans.sim.engine.calibration import calibrated_batch
@@ -49,6 +50,15 @@ def wage_level(table: pd.DataFrame, city: str, year: int = WAGE_YEAR) -> float |
     own = observed_value(table, city, "average_wage_urban_units", year)
     national = observed_value(table, "China", "average_wage_urban_units", year)
     return None if own is None or national is None else own / national
+
+
+def set_wage_level(table: pd.DataFrame, city: str, parameters: np.ndarray, sources: dict) -> None:
+    """The city's wage level from the data (its urban units' average wage over the nation's), else the type's."""
+    level = wage_level(table, city)
+    if level is not None:
+        parameters[ParameterIndex.wage_level] = level
+        sources["parameters.wage_level"] = (f"average wage of the city's urban units / the national one in "
+                                            f"{WAGE_YEAR} ({SOURCE_TABLE})")
 
 
 def type_profile(table: pd.DataFrame, cities: list[str]) -> dict[str, tuple[float, str]]:
