@@ -1,4 +1,4 @@
-"""Farm share and wage level of cities and region types, from the data (``model/data/history.csv``).
+"""Farm share, wage level and traded services of cities and region types, from the data (``model/data/history.csv``).
 
 A city's farm output is its primary industry's share of GDP (CSMAR table) times its GDP; its wage level is
 the average wage of its urban units over the national average of 2010. A region type takes the median of
@@ -101,8 +101,8 @@ def traded_services_for_gdp(state: np.ndarray, parameters: np.ndarray, levers: n
     """Traded services (bn CNY/yr) that bring the state's GDP, at its calibrated references, to ``target_gdp``.
 
     Zero where the GDP is already above the target without them (a city cannot sell negative services). GDP is
-    close to linear in them (each unit adds 1.2-1.4 through local wages and spending), so secant steps from the
-    current value converge in a few evaluations (:data:`SECANT_STEPS`, to 1e-12 of the target).
+    close to linear in them (each unit adds 1.2-1.4 through local wages and spending), so secant steps from zero
+    converge in a few evaluations (at most :data:`SECANT_STEPS`, stopping at 1e-12 of the target).
     """
     def gap(value: float) -> float:
         trial = state.astype(float).copy()
