@@ -23,7 +23,8 @@ from restrans.model.system import auxiliaries
 from restrans.sim.engine.calibration import CALIBRATED_PARAMETERS, calibrated_batch
 from restrans.sim.engine.simulate import region_arrays
 from restrans.sim.history.observables import industry_share, observed_value
-from restrans.sim.history.type_profiles import primary_share, set_wage_level, traded_services_for_gdp
+from restrans.sim.history.type_profiles import (calibrated_gdp, primary_share, set_wage_level,
+                                                traded_services_for_gdp)
 from restrans.sim.scenario.driver_series import published_values, value_in
 from restrans.sim.scenario.errors import InputError
 from restrans.sim.scenario.regions import load_region
@@ -105,10 +106,10 @@ def city_state(table, city, archetype, year=_CENSUS_YEAR):
     state, parameters, levers = region_arrays(preset)
     cover = land_cover(state)
     type_debt_ratio = float(debt_ratio(state[:, None], parameters[:, None], levers[:, None])[0])
-    type_farm_share = float(state[StockIndex.farm_output]) / _gdp(state, parameters, levers)
+    type_farm_share = float(state[StockIndex.farm_output]) / calibrated_gdp(state, parameters, levers)
     # The type's traded services are the median of its cities' (type_profiles), so the city is built without them.
     state[StockIndex.traded_services] = 0.0
-    type_gdp = _gdp(state, parameters, levers)
+    type_gdp = calibrated_gdp(state, parameters, levers)
     sources: dict[str, str] = {}
     population = observed_value(table, city, "pop_resident_census", year)
     if population is None:
@@ -211,12 +212,6 @@ def _secondary_share(state, parameters, levers):
 def target_gdp_of(gdp, year):
     """Observed GDP (100m CNY at current prices) in bn CNY at 2025 prices."""
     return gdp / 10.0 * national_deflator(year)
-
-
-def _gdp(state, parameters, levers) -> float:
-    """GDP (bn CNY/yr) of one state at its calibrated references."""
-    return float(auxiliaries(state[:, None], calibrated_batch(state[:, None], parameters[:, None], levers[:, None]),
-                             levers[:, None])["gdp"][0])
 
 
 def _scale_economy(state, parameters, levers, gdp, secondary_share, year, cover, type_gdp, farm, sources):

@@ -27,9 +27,19 @@ SECANT_STEPS = 12
 SOURCE_TABLE = "model/data/history.csv"
 
 
+def calibrated_gdp(state: np.ndarray, parameters: np.ndarray, levers: np.ndarray) -> float:
+    """GDP (bn CNY/yr) of one state (shape (n_stocks,)) at its calibrated references."""
+    calibrated = calibrated_batch(state[:, None], parameters[:, None], levers[:, None])
+    return float(auxiliaries(state[:, None], calibrated, levers[:, None])["gdp"][0])
+
+
+def _primary_rows(table: pd.DataFrame, city: str) -> pd.DataFrame:
+    return table[(table["city"] == city) & (table["indicator"] == "primary_share_gdp")]
+
+
 def primary_share(table: pd.DataFrame, city: str, year: int) -> tuple[float, int] | None:
     """The city's primary share of GDP (1) in ``year``, else in the nearest year reported; with that year."""
-    rows = table[(table["city"] == city) & (table["indicator"] == "primary_share_gdp")]
+    rows = _primary_rows(table, city)
     if rows.empty:
         return None
     nearest = rows.iloc[int(np.argmin(np.abs(rows["year"].to_numpy() - year)))]
@@ -38,7 +48,7 @@ def primary_share(table: pd.DataFrame, city: str, year: int) -> tuple[float, int
 
 def latest_primary_share(table: pd.DataFrame, city: str) -> tuple[float, int] | None:
     """The city's primary share of GDP (1) in the latest year it reports; with that year."""
-    rows = table[(table["city"] == city) & (table["indicator"] == "primary_share_gdp")]
+    rows = _primary_rows(table, city)
     if rows.empty:
         return None
     latest = rows.loc[rows["year"].idxmax()]
@@ -89,8 +99,7 @@ def stocks_for_shares(state: np.ndarray, parameters: np.ndarray, levers: np.ndar
     """
     trial = state.astype(float).copy()
     for _ in range(FARM_ITERATIONS):
-        calibrated = calibrated_batch(trial[:, None], parameters[:, None], levers[:, None])
-        gdp = float(auxiliaries(trial[:, None], calibrated, levers[:, None])["gdp"][0])
+        gdp = calibrated_gdp(trial, parameters, levers)
         for name, share in shares.items():
             trial[StockIndex[name]] = share * gdp
     return {name: float(trial[StockIndex[name]]) for name in shares}
@@ -107,8 +116,7 @@ def traded_services_for_gdp(state: np.ndarray, parameters: np.ndarray, levers: n
     def gap(value: float) -> float:
         trial = state.astype(float).copy()
         trial[StockIndex.traded_services] = value
-        calibrated = calibrated_batch(trial[:, None], parameters[:, None], levers[:, None])
-        return target_gdp - float(auxiliaries(trial[:, None], calibrated, levers[:, None])["gdp"][0])
+        return target_gdp - calibrated_gdp(trial, parameters, levers)
 
     low = 0.0
     low_gap = gap(low)
@@ -125,8 +133,7 @@ def traded_services_for_gdp(state: np.ndarray, parameters: np.ndarray, levers: n
 
 def traded_share(state: np.ndarray, parameters: np.ndarray, levers: np.ndarray) -> float:
     """Traded services over GDP (1) of a state at its calibrated references."""
-    calibrated = calibrated_batch(state[:, None], parameters[:, None], levers[:, None])
-    return float(state[StockIndex.traded_services] / auxiliaries(state[:, None], calibrated, levers[:, None])["gdp"][0])
+    return float(state[StockIndex.traded_services]) / calibrated_gdp(state, parameters, levers)
 
 
 def _cities_traded_share(table, cities, archetype) -> tuple[float, str]:
@@ -157,15 +164,15 @@ def write_type(archetype: str, table: pd.DataFrame, cities: list[str]) -> float:
     document = yaml.safe_load(text)
     level, level_source = profile["wage_level"]
     document.setdefault("parameters", {})["wage_level"] = {"value": level, "source": level_source}
-    header = "\n".join(text.splitlines()[:2]) + "\n"
-    atomic_write_text(path, header + yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=120))
     state, parameters, levers = region_arrays(load_region(archetype))
+    parameters[ParameterIndex.wage_level] = level  # the farm and traded stocks below are at the new wage level
     farm, farm_source = profile["farm_share"]
     values = stocks_for_shares(state, parameters, levers, {"farm_output": farm, "traded_services": traded})
     document["initial"]["farm_output"] = {"value": values["farm_output"],
                                           "source": f"{100 * farm:.1f} % of GDP: the {farm_source}"}
     document["initial"]["traded_services"] = {"value": values["traded_services"],
                                               "source": f"{100 * traded:.1f} % of GDP: the {traded_source}"}
+    header = "\n".join(text.splitlines()[:2]) + "\n"
     atomic_write_text(path, header + yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=120))
     write_calibration(archetype, calibrated_values(archetype), None)
     return traded
