@@ -7,7 +7,7 @@ STAMP_TEST := $(VENV)/.installed-test
 STAMP_APP := $(VENV)/.installed-app
 STAMP_FAST := $(VENV)/.installed-fast
 
-.PHONY: run test clean docs benchmark twin app system-packages app-benchmark validate cities types
+.PHONY: run test clean docs benchmark twin app system-packages app-benchmark validate cities types presets
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,16 @@ cities: $(STAMP_RUN)
 # The farm share, wage level and traded services of the five type presets, from their cities.
 types: $(STAMP_RUN)
 	$(BIN)/python -m restrans.sim.history.type_profiles
+
+# After a change of the model's structure, every generated preset in dependency order: the five types'
+# 2025 references, their farm, wage and traded-service profiles, the joint fits of the archetypes (which
+# also rebuild the city presets), then the Vensim twin and docs/levers.md. About 11 min on 2 cores.
+TYPES := coal_growing coal_mature coal_declining coal_regenerating forest_declining
+presets: $(STAMP_FAST)
+	for type in $(TYPES); do $(BIN)/restrans calibrate $$type --write > /dev/null || exit 1; done
+	$(BIN)/python -m restrans.sim.history.type_profiles
+	$(BIN)/python -m restrans.sim.history.archetypes
+	$(MAKE) twin docs
 
 docs: $(STAMP_RUN)
 	$(BIN)/restrans describe levers --format markdown > docs/levers.md

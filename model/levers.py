@@ -111,7 +111,8 @@ LEVERS: tuple[Lever, ...] = (
           "Exogenous driver: multiplier on the trend resource price (market scenarios).",
           _A + "1 = trend price", ("二十三",), kind="driver"),
     Lever("resource_demand_index", "1", 1.0, 0.0, 3.0,
-          "Exogenous driver: national demand for the region's resource relative to 2025 (carbon-peaking paths).",
+          "Exogenous driver: national output (demand) of the region's resource relative to 2025 (carbon-peaking paths); "
+          "capacity utilisation moves with it one for one.",
           _A + "1 = 2025 demand; scenarios/carbon_peaking.yaml sets a declining path", ("十五",), kind="driver"),
     Lever("national_income_growth", "1/yr", 0.04, -0.1, 0.2,
           "Exogenous driver: real growth of national per-capita disposable income, the comparator of migration.",

@@ -53,9 +53,8 @@ def _resources(s, p, lv, k, out):
                                                             p.unit_extraction_cost, p.reference_price)
     operating_relative = (resources.operating_share(operating_margin, p.mine_margin_spread)
                           / resources.operating_share(reference_operating_margin, p.mine_margin_spread))
-    utilisation = resources.capacity_utilisation(price, p.reference_price, p.base_utilisation,
-                                                 p.utilisation_price_elasticity, p.maximum_utilisation,
-                                                 lv.resource_demand_index, operating_relative)
+    utilisation = resources.capacity_utilisation(p.base_utilisation, p.maximum_utilisation, lv.resource_demand_index,
+                                                 operating_relative)
     planned = resources.planned_extraction(s.mining_capacity, utilisation, s.proven_reserves, recovery,
                                            p.minimum_depletion_time, lv.logging_ban, p.logging_ban_coverage)
     extraction = resources.extraction(planned, s.mining_employment, s.mining_labour_productivity)

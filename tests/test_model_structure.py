@@ -61,6 +61,31 @@ def test_a_price_collapse_shuts_the_mines_within_a_year():
     assert stock(trajectory, "mining_capacity")[-1, 0] < 0.5 * state[StockIndex.mining_capacity, 0]  # mines close
 
 
+def test_utilisation_follows_national_output_and_the_price_only_through_the_mines_that_cover_cash_cost():
+    """utilisation = base x national output index x operating share relative to the reference (1e-12), so
+    a price moves it only as far as it moves the operating share: national output already holds the
+    industry's supply response (2011-2016: coal price -44 %, national output -10 %)."""
+    price_index = np.array([0.56, 0.8, 1.0, 1.5, 0.56, 1.0])
+    demand_index = np.array([0.9, 1.0, 1.0, 1.0, 1.0, 0.9])
+    state, parameters, levers = _preset("coal_mature", len(price_index))
+    levers[LeverIndex.resource_price_index] = price_index
+    levers[LeverIndex.resource_demand_index] = demand_index
+    flows = auxiliaries(state, parameters, levers)
+    base = parameters[ParameterIndex.base_utilisation]
+    expected = np.minimum(base * demand_index * flows["operating_capacity_share"],
+                          parameters[ParameterIndex.maximum_utilisation])
+    np.testing.assert_allclose(flows["utilisation"], expected, rtol=1e-12)
+    # at the reference price a 10 % fall of national output is a 10 % fall of utilisation (1e-12)
+    np.testing.assert_allclose(flows["utilisation"][5] / flows["utilisation"][2], 0.9, rtol=1e-12)
+    # a price 44 % below the trend (below the full cost) at unchanged national output idles the mines that no
+    # longer cover their cash cost, and only those: the utilisation falls by the operating share's fall
+    # (18 %; an elasticity of 0.5 on the price took 0.56 ** 0.5 = 0.75 of what was left, 38 % in all)
+    fall = 1.0 - flows["utilisation"][4] / flows["utilisation"][2]
+    assert fall == pytest.approx(1.0 - flows["operating_capacity_share"][4] / flows["operating_capacity_share"][2],
+                                 rel=1e-12)
+    assert fall > 0.05
+
+
 def test_the_logging_ban_stops_timber_only():
     coal = _preset("coal_mature")
     coal[2][LeverIndex.logging_ban] = 1.0
