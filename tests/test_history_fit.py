@@ -233,6 +233,39 @@ def test_an_archetype_adopts_only_a_joint_fit_that_informs_its_parameter(value, 
     assert _reason(entry).startswith(reason)
 
 
+def test_adopting_joint_fits_writes_the_informed_value_removes_a_stale_fit_and_keeps_the_rest(tmp_path):
+    """On a copy of the coal_mature preset: an adopted row becomes the parameter with its source, an earlier fit
+    the derivation no longer informs is removed, every other entry keeps its value and source, the header is
+    the presets' own and the references are recalibrated to the 2025 state (1e-12)."""
+    from restrans.sim.engine.calibration import CALIBRATED_PARAMETERS, calibrated_values
+    from restrans.sim.history.archetypes import FITTED_SOURCE, adopt
+
+    original = (REGIONS_DIRECTORY / "coal_mature.yaml").read_text(encoding="utf-8")
+    document = yaml.safe_load(original)
+    document["parameters"]["productivity_diffusion"] = {"value": 1.1, "source": f"{FITTED_SOURCE} an earlier fit"}
+    (tmp_path / "coal_mature.yaml").write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False))
+    table = pd.DataFrame([
+        {"type": "coal_mature", "parameter": "market_growth_response", "adopted": True, "value": 0.9,
+         "standard_error": 0.1, "cities": "Datong, Jixi"},
+        {"type": "coal_mature", "parameter": "productivity_diffusion", "adopted": False, "value": 1.2,
+         "standard_error": 2.0, "cities": "Datong, Jixi"},
+    ])
+    assert adopt(table, 2010, 2017, tmp_path) == [tmp_path / "coal_mature.yaml"]
+    text = (tmp_path / "coal_mature.yaml").read_text(encoding="utf-8")
+    assert text.startswith("# Region preset coal_mature: 2025 initial stocks, parameters and baseline levers.\n# ")
+    written = yaml.safe_load(text)
+    fitted = written["parameters"]["market_growth_response"]
+    assert fitted["value"] == 0.9 and fitted["source"].startswith("fitted to Datong, Jixi 2010-2017 (joint fit: 0.9")
+    assert "productivity_diffusion" not in written["parameters"]
+    assert written["initial"] == document["initial"] and written.get("levers") == document.get("levers")
+    untouched = set(document["parameters"]) - {"market_growth_response", "productivity_diffusion",
+                                               *CALIBRATED_PARAMETERS}
+    assert all(written["parameters"][name] == document["parameters"][name] for name in untouched)
+    references = calibrated_values("coal_mature", tmp_path)
+    for name in CALIBRATED_PARAMETERS:
+        assert written["parameters"][name]["value"] == pytest.approx(references[name], rel=1e-12)
+
+
 def test_the_relative_industry_price_chains_ppi_over_cpi_from_the_start_year():
     """2012: (1 + 6.0 %) / (1 + 5.4 %) x (1 - 1.7 %) / (1 + 2.6 %), to 1e-12; 1 at the start, held after the data."""
     from restrans.sim.history.observables import relative_industry_price

@@ -111,24 +111,42 @@ def calibrated_values(region_name: str, regions_directory=None) -> dict[str, flo
     return calibrate(state[:, None], parameters[:, None], levers[:, None])
 
 
+def read_preset(region_name: str, regions_directory=None) -> tuple[Path, dict]:
+    """The file of a region preset and its YAML document (``regions_directory`` defaults to the shipped one)."""
+    import yaml
+
+    from restrans.sim.scenario.regions import REGIONS_DIRECTORY
+
+    path = (REGIONS_DIRECTORY if regions_directory is None else Path(regions_directory)) / f"{region_name}.yaml"
+    return path, yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def write_preset(path: Path, document: dict) -> Path:
+    """Write a region preset's YAML ``document`` to ``path`` atomically, under the presets' two-line header.
+
+    The one writer of the type presets: :func:`write_calibration`, the type profiles
+    (:mod:`restrans.sim.history.type_profiles`) and the adopted joint fits
+    (:mod:`restrans.sim.history.archetypes`) all go through it, so entries keep their order and sources.
+    """
+    import yaml
+
+    from restrans.sim.engine.outputs import atomic_write_text
+
+    header = (f"# Region preset {path.stem}: 2025 initial stocks, parameters and baseline levers.\n"
+              "# Values not listed take the model defaults (restrans describe params|stocks|levers).\n")
+    atomic_write_text(path, header + yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=120))
+    return path
+
+
 def write_calibration(region_name: str, values: dict[str, float], regions_directory=None):
     """Store calibrated reference parameters in a preset file (atomically); returns its path.
 
     Other entries, their order and sources are kept; the header comment is rewritten.
     """
-    import yaml
-
-    from restrans.sim.engine.outputs import atomic_write_text
-    from restrans.sim.scenario.regions import REGIONS_DIRECTORY
-
-    path = (REGIONS_DIRECTORY if regions_directory is None else Path(regions_directory)) / f"{region_name}.yaml"
-    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    path, document = read_preset(region_name, regions_directory)
     document.pop("calibration", None)
     parameters = document.setdefault("parameters", {})
     for name in CALIBRATED_PARAMETERS:
         parameters[name] = {"value": float(values[name]),
                             "source": f"Calibrated to the 2025 state (restrans calibrate {region_name})"}
-    header = (f"# Region preset {region_name}: 2025 initial stocks, parameters and baseline levers.\n"
-              "# Values not listed take the model defaults (restrans describe params|stocks|levers).\n")
-    atomic_write_text(path, header + yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=120))
-    return path
+    return write_preset(path, document)

@@ -76,17 +76,13 @@ def derivation_table(calibrations) -> pd.DataFrame:
 def adopt(table: pd.DataFrame, start: int, fit_until: int, regions_directory=None) -> list:
     """Write the adopted joint fits of ``table`` into the type presets, remove earlier fitted values it no longer
     adopts, and recalibrate the presets; returns the files written."""
-    import yaml
-
-    from restrans.sim.engine.calibration import calibrated_values, write_calibration
-    from restrans.sim.engine.outputs import atomic_write_text
+    from restrans.sim.engine.calibration import calibrated_values, read_preset, write_calibration, write_preset
     from restrans.sim.scenario.regions import REGIONS_DIRECTORY
 
     directory = REGIONS_DIRECTORY if regions_directory is None else regions_directory
     written = []
     for archetype, rows in table.groupby("type"):
-        path = directory / f"{archetype}.yaml"
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        path, document = read_preset(archetype, directory)
         parameters = document.setdefault("parameters", {})
         for row in rows.itertuples(index=False):
             if row.adopted:
@@ -96,9 +92,7 @@ def adopt(table: pd.DataFrame, start: int, fit_until: int, regions_directory=Non
                               f"{row.standard_error:.2g}, 1 s.e.; python -m restrans.sim.history.archetypes)"}
             elif str(parameters.get(row.parameter, {}).get("source", "")).startswith(FITTED_SOURCE):
                 del parameters[row.parameter]  # a fit the data no longer inform: back to the model's value
-        text = path.read_text(encoding="utf-8").split("\n", 2)
-        atomic_write_text(path, "\n".join(text[:2]) + "\n" + yaml.safe_dump(document, allow_unicode=True,
-                                                                             sort_keys=False, width=120))
+        write_preset(path, document)
         write_calibration(archetype, calibrated_values(archetype, directory), directory)
         written.append(path)
     return written

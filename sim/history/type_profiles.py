@@ -150,18 +150,13 @@ def _cities_traded_share(table, cities, archetype) -> tuple[float, str]:
 
 def write_type(archetype: str, table: pd.DataFrame, cities: list[str]) -> float:
     """Write farm output, traded services and wage level into the type preset, recalibrate; the traded share."""
-    import yaml
-
-    from restrans.sim.engine.calibration import calibrated_values, write_calibration
-    from restrans.sim.engine.outputs import atomic_write_text
+    from restrans.sim.engine.calibration import calibrated_values, read_preset, write_calibration, write_preset
     from restrans.sim.engine.simulate import region_arrays
-    from restrans.sim.scenario.regions import REGIONS_DIRECTORY, load_region
+    from restrans.sim.scenario.regions import load_region
 
     profile = type_profile(table, cities)
     traded, traded_source = _cities_traded_share(table, cities, archetype)
-    path = REGIONS_DIRECTORY / f"{archetype}.yaml"
-    text = path.read_text(encoding="utf-8")
-    document = yaml.safe_load(text)
+    path, document = read_preset(archetype)
     level, level_source = profile["wage_level"]
     document.setdefault("parameters", {})["wage_level"] = {"value": level, "source": level_source}
     state, parameters, levers = region_arrays(load_region(archetype))
@@ -172,8 +167,7 @@ def write_type(archetype: str, table: pd.DataFrame, cities: list[str]) -> float:
                                           "source": f"{100 * farm:.1f} % of GDP: the {farm_source}"}
     document["initial"]["traded_services"] = {"value": values["traded_services"],
                                               "source": f"{100 * traded:.1f} % of GDP: the {traded_source}"}
-    header = "\n".join(text.splitlines()[:2]) + "\n"
-    atomic_write_text(path, header + yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=120))
+    write_preset(path, document)
     write_calibration(archetype, calibrated_values(archetype), None)
     return traded
 
