@@ -12,12 +12,13 @@ from restrans.model.system import auxiliaries, stock_rates
 from restrans.sim.engine.simulate import region_arrays
 from restrans.sim.history.cities import CITY_TYPES, city_state, target_gdp_of
 from restrans.sim.history.observables import observed_value
-from restrans.sim.history.type_profiles import (latest_primary_share, primary_share, traded_share, type_profile,
+from restrans.sim.history.observations import HISTORY_FILE
+from restrans.sim.history.type_profiles import (primary_share, traded_share, type_profile,
                                                 wage_level)
-from restrans.sim.scenario.regions import REGIONS_DIRECTORY, load_region
+from restrans.sim.scenario.regions import load_region
 from tests.conftest import REGIONS
 
-HISTORY = REGIONS_DIRECTORY.parent / "data" / "history.csv"
+HISTORY = HISTORY_FILE
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +80,7 @@ def test_a_types_farm_share_and_wage_level_are_the_medians_of_its_cities(table, 
     assert parameters[ParameterIndex.wage_level, 0] == pytest.approx(
         np.median([wage_level(table, city) for city in cities if wage_level(table, city) is not None]), rel=1e-12)
     gdp = auxiliaries(state, parameters, levers)["gdp"][0]
-    shares = [latest_primary_share(table, city)[0] for city in cities if latest_primary_share(table, city)]
+    shares = [primary_share(table, city)[0] for city in cities if primary_share(table, city)]
     assert state[StockIndex.farm_output, 0] / gdp == pytest.approx(np.median(shares), rel=1e-9)
     assert profile["farm_share"][0] == pytest.approx(np.median(shares), rel=1e-12)
 

@@ -104,10 +104,9 @@ def main() -> None:
 
     from restrans.sim.history import cities
     from restrans.sim.history.city_calibration import calibrate_city, data_cities
-    from restrans.sim.history.observations import load_observations
-    from restrans.sim.scenario.regions import REGIONS_DIRECTORY
+    from restrans.sim.history.observations import HISTORY_FILE, load_observations
 
-    data = REGIONS_DIRECTORY.parent / "data" / "history.csv"
+    data = HISTORY_FILE
     observations = load_observations(data)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)

@@ -23,6 +23,7 @@ from restrans.model.system import auxiliaries
 from restrans.sim.engine.calibration import CALIBRATED_PARAMETERS, calibrated_batch
 from restrans.sim.engine.simulate import region_arrays
 from restrans.sim.history.observables import industry_share, observed_value
+from restrans.sim.history.observations import HISTORY_FILE
 from restrans.sim.history.type_profiles import (calibrated_gdp, primary_share, set_wage_level,
                                                 traded_services_for_gdp)
 from restrans.sim.scenario.driver_series import published_values, value_in
@@ -380,7 +381,7 @@ def main() -> None:
     from restrans.sim.engine.outputs import atomic_write_text
     from restrans.sim.scenario.regions import CITIES_FOLDER, REGIONS_DIRECTORY
 
-    table = pd.read_csv(REGIONS_DIRECTORY.parent / "data" / "history.csv")
+    table = pd.read_csv(HISTORY_FILE)
     for city, (archetype, _) in CITY_TYPES.items():
         path = REGIONS_DIRECTORY / CITIES_FOLDER / f"{preset_name(city)}.yaml"
         atomic_write_text(path, preset_text(city_document(table, city, archetype)))

@@ -29,6 +29,7 @@ from pathlib import Path
 import pandas as pd
 
 from restrans.sim.scenario.errors import InputError, did_you_mean, read_text_file
+from restrans.sim.scenario.regions import REGIONS_DIRECTORY
 
 COLUMNS: tuple[str, ...] = ("city", "indicator", "unit", "year", "value", "source_url", "tag", "note")
 """The columns a history data file must have, in the order of the table read."""
@@ -55,6 +56,9 @@ KNOWN_INDICATORS: dict[str, str] = {
 Year-end registered (hukou) population, resident population (yearly estimates and the 2010/2020
 censuses), census urban population and share aged 65+, GDP at current prices, real GDP growth, the
 secondary and primary industries' shares of GDP, the average wage of urban units, employees of urban units and the registered unemployment rate."""
+
+HISTORY_FILE: Path = REGIONS_DIRECTORY.parent / "data" / "history.csv"
+"""The shipped history file (``model/data/history.csv``) the generators of the presets read."""
 
 FIRST_YEAR, LAST_YEAR = 1949, 2100
 """Years outside this span are refused as typing mistakes."""

@@ -17,6 +17,7 @@ from restrans.model.stocks import StockIndex
 from restrans.model.system import auxiliaries
 from restrans.sim.engine.calibration import calibrated_batch
 from restrans.sim.history.observables import observed_value
+from restrans.sim.history.observations import HISTORY_FILE
 
 WAGE_YEAR = 2010
 """Year of the wage levels: the one year with the national average in the data."""
@@ -33,26 +34,15 @@ def calibrated_gdp(state: np.ndarray, parameters: np.ndarray, levers: np.ndarray
     return float(auxiliaries(state[:, None], calibrated, levers[:, None])["gdp"][0])
 
 
-def _primary_rows(table: pd.DataFrame, city: str) -> pd.DataFrame:
-    return table[(table["city"] == city) & (table["indicator"] == "primary_share_gdp")]
-
-
-def primary_share(table: pd.DataFrame, city: str, year: int) -> tuple[float, int] | None:
-    """The city's primary share of GDP (1) in ``year``, else in the nearest year reported; with that year."""
-    rows = _primary_rows(table, city)
+def primary_share(table: pd.DataFrame, city: str, year: int | None = None) -> tuple[float, int] | None:
+    """The city's primary share of GDP (1) in ``year``, else in the nearest year reported (the latest year it
+    reports when ``year`` is None); with that year. None when the data hold no share of the city."""
+    rows = table[(table["city"] == city) & (table["indicator"] == "primary_share_gdp")]
     if rows.empty:
         return None
-    nearest = rows.iloc[int(np.argmin(np.abs(rows["year"].to_numpy() - year)))]
-    return float(nearest["value"]) / 100.0, int(nearest["year"])
-
-
-def latest_primary_share(table: pd.DataFrame, city: str) -> tuple[float, int] | None:
-    """The city's primary share of GDP (1) in the latest year it reports; with that year."""
-    rows = _primary_rows(table, city)
-    if rows.empty:
-        return None
-    latest = rows.loc[rows["year"].idxmax()]
-    return float(latest["value"]) / 100.0, int(latest["year"])
+    years = rows["year"].to_numpy()
+    chosen = rows.iloc[int(np.argmax(years) if year is None else np.argmin(np.abs(years - year)))]
+    return float(chosen["value"]) / 100.0, int(chosen["year"])
 
 
 def wage_level(table: pd.DataFrame, city: str, year: int = WAGE_YEAR) -> float | None:
@@ -73,7 +63,7 @@ def set_wage_level(table: pd.DataFrame, city: str, parameters: np.ndarray, sourc
 
 def type_profile(table: pd.DataFrame, cities: list[str]) -> dict[str, tuple[float, str]]:
     """Median farm share and wage level of ``cities`` (a type's), each with its source text."""
-    shares = {city: latest_primary_share(table, city) for city in cities}
+    shares = {city: primary_share(table, city) for city in cities}
     shares = {city: value for city, value in shares.items() if value is not None}
     levels = {city: wage_level(table, city) for city in cities}
     levels = {city: value for city, value in levels.items() if value is not None}
@@ -186,9 +176,8 @@ def main() -> None:
     that rounds close (each shrinks the change about a hundredfold).
     """
     from restrans.sim.history.cities import CITY_TYPES
-    from restrans.sim.scenario.regions import REGIONS_DIRECTORY
 
-    table = pd.read_csv(REGIONS_DIRECTORY.parent / "data" / "history.csv")
+    table = pd.read_csv(HISTORY_FILE)
     previous: dict[str, float] = {}
     for round_number in range(TYPE_ROUNDS):
         shares = {archetype: write_type(archetype, table, [city for city, (kind, _) in CITY_TYPES.items()
