@@ -135,6 +135,11 @@ LEVERS: tuple[Lever, ...] = (
           "Exogenous driver: national urban surveyed unemployment rate, the comparator of migration.",
           "NBS: urban surveyed unemployment 5.2 % (2023); history from model/data/drivers.csv", ("二十",),
           kind="driver"),
+    Lever("fertility_index", "1", 1.0, 0.0, 5.0,
+          "Exogenous driver: births per working-age resident relative to 2023 (the national fertility trend, "
+          "which scales the region's birth rate).",
+          "NBS: crude birth rate 6.39 per mille (2023); 1 = the rate of 2023 held; history from "
+          "model/data/drivers.csv", ("十二",), kind="driver"),
 )
 
 LeverIndex = IntEnum("LeverIndex", [lever.name for lever in LEVERS], start=0)

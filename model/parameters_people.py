@@ -108,9 +108,11 @@ LABOUR_PARAMETERS = (
 )
 
 POPULATION_PARAMETERS = (
-    _p("birth_rate", 0.0093, "1/yr", (0.0, 0.05), (0.006, 0.012),
-       "Births per working-age resident (15-64) per year.", NBS_2023 + "; 6.39 / 0.69", "people",
-       NBS_2023 + "; north-east China lower (~4 per mille of all residents)"),
+    _p("birth_rate", 0.0093, "1/yr", (0.0, 0.05), (0.004, 0.012),
+       "Births per working-age resident (15-64) per year at the national fertility of 2023 (the driver "
+       "fertility_index moves it over time); a city preset's own level from its data.", NBS_2023 + "; 6.39 / 0.69",
+       "people", "provincial crude birth rates over the national 2011-2022, model/data/history.csv: "
+       "Heilongjiang 0.5-0.6, Liaoning 0.5-0.6, Henan and Anhui 1.0-1.1 times the nation's"),
     _p("child_mortality", 0.0005, "1/yr", (0.0, 0.05), (0.0003, 0.001),
        "Deaths per resident aged 0-14 per year.", _A + "under-15 mortality ~0.5 per mille", "people"),
     _p("working_age_mortality", 0.0023, "1/yr", (0.0, 0.05), (0.0015, 0.003),

@@ -69,7 +69,7 @@ def population_sector(s, p, lv, k, out):
         in_migration=working_in_rate * (working_age + children_rate * s.children + elderly_rate * s.elderly),
         children_net_migration=(working_in_rate - working_out_rate) * children_rate * s.children,
         elderly_net_migration=(working_in_rate - working_out_rate) * elderly_rate * s.elderly,
-        births=p.birth_rate * working_age,
+        births=population.births(p.birth_rate, lv.fertility_index, working_age),
         deaths_children=p.child_mortality * s.children, deaths_elderly=p.elderly_mortality * s.elderly,
         deaths=p.child_mortality * s.children + p.working_age_mortality * working_age + p.elderly_mortality * s.elderly,
         child_ageing=s.children / p.childhood_years, elderly_ageing=working_age / p.working_years,

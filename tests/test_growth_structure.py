@@ -48,6 +48,20 @@ def test_technology_grows_at_the_adopted_share_of_national_productivity_growth()
                                rtol=1e-12)
 
 
+def test_births_follow_the_regions_rate_times_the_national_fertility_index():
+    """births = birth_rate x fertility_index x working-age residents (1e-12): halving the national fertility
+    halves births and leaves deaths and migration unchanged (1e-12)."""
+    state, parameters, levers = _preset()
+    base = auxiliaries(state, parameters, levers)
+    np.testing.assert_allclose(base["births"], parameters[ParameterIndex.birth_rate]
+                               * base["working_age_population"], rtol=1e-12)
+    levers[LeverIndex.fertility_index] = 0.5
+    lower = auxiliaries(state, parameters, levers)
+    np.testing.assert_allclose(lower["births"], 0.5 * base["births"], rtol=1e-12)
+    for name in ("deaths", "in_migration", "out_migration"):
+        np.testing.assert_allclose(lower[name], base[name], rtol=1e-12)
+
+
 def test_successor_investment_follows_national_output_growth():
     """One more point of national output growth adds market_growth_response x 1 % of each successor capital
     stock to its market investment (1e-12), scaled by the climate and crowding for new industries."""

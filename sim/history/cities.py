@@ -24,6 +24,7 @@ from restrans.sim.engine.calibration import CALIBRATED_PARAMETERS, calibrated_ba
 from restrans.sim.engine.simulate import region_arrays
 from restrans.sim.history.observables import industry_share, observed_value
 from restrans.sim.history.observations import HISTORY_FILE
+from restrans.sim.history.fertility import set_birth_rate
 from restrans.sim.history.type_profiles import (calibrated_gdp, primary_share, set_wage_level,
                                                 traded_services_for_gdp)
 from restrans.sim.scenario.driver_series import published_values, value_in
@@ -120,6 +121,7 @@ def city_state(table, city, archetype, year=_CENSUS_YEAR):
     years_back = preset.year - year
     _move_trends(state, parameters, years_back, year, sources)
     set_wage_level(table, city, parameters, sources)
+    set_birth_rate(table, city, parameters, sources)
     gdp = observed_value(table, city, "gdp_current", year)
     farm = primary_share(table, city, year) or (type_farm_share, None)
     _scale_economy(state, parameters, levers, gdp, observed_value(table, city, "secondary_share_gdp", year), year,

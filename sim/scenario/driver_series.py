@@ -44,6 +44,13 @@ class DriverSeries:
     base_year : int
         The year the index equals 1 (``ratio`` and ``chain``).
     doc : str
+    per_series : str
+        ``ratio`` only: a series of ``drivers.csv`` that divides the value of
+        the same year before the ratio is taken (births per resident / the
+        working-age share = births per working-age resident). The divisor is
+        interpolated linearly between its published years and held at its
+        first and last value beyond them: a slowly moving share whose surveys
+        are sparser than the numerator. Empty: no divisor.
     """
 
     name: str
@@ -52,6 +59,7 @@ class DriverSeries:
     transform: str
     base_year: int = 0
     doc: str = ""
+    per_series: str = ""
 
 
 DRIVER_SERIES: dict[str, DriverSeries] = {series.name: series for series in (
@@ -75,6 +83,11 @@ DRIVER_SERIES: dict[str, DriverSeries] = {series.name: series for series in (
                  ("national_gdp_per_capita_growth", "national_real_gdp_growth"), "percent", 0,
                  "Real growth of national GDP per head (NBS), else of GDP. ASSUMPTION: a proxy for output per "
                  "worker, since national employment was nearly flat (about +0.2 %/yr 2013-2017, NBS)."),
+    DriverSeries("fertility_index", "fertility_index", ("national_crude_birth_rate",), "ratio", 2023,
+                 "National births per working-age resident relative to 2023: the crude birth rate (NBS) divided by "
+                 "the share of residents aged 15-64 of the same year (NBS), over the same quotient in 2023 "
+                 "(6.39 per mille). The national change in fertility that every region's birth rate follows.",
+                 per_series="national_working_age_share"),
 )}
 """The driver series a scenario may name, by name."""
 
@@ -117,11 +130,26 @@ def series_values(name: str, path: Path = DRIVERS_FILE) -> dict[int, float]:
         return {year: value / 100.0 for year, value in sorted(years.items())}
     if definition.transform == "chain":
         return _chained(years, definition.base_year, name, path)
+    if definition.per_series:
+        years = {year: value / divisor for (year, value), divisor
+                 in zip(years.items(), _interpolated(published, definition.per_series, list(years), name, path))}
     if definition.base_year not in years:
         raise ValueError(f"{path}: driver series {name!r} needs a {definition.base_year} value of "
                          f"{definition.source_series[0]}")
     base = years[definition.base_year]
     return {year: value / base for year, value in sorted(years.items())}
+
+
+def _interpolated(published: dict[str, dict[int, float]], series: str, years: list[int], name: str,
+                  path: Path) -> list[float]:
+    """Values of ``series`` in ``years``: linear between its published years, flat beyond them."""
+    import numpy as np
+
+    known = published.get(series, {})
+    if not known:
+        raise ValueError(f"{path}: no rows of {series} (the divisor of driver series {name!r})")
+    points = sorted(known.items())
+    return [float(value) for value in np.interp(years, [year for year, _ in points], [value for _, value in points])]
 
 
 def _chained(rates: dict[int, float], base_year: int, name: str, path: Path) -> dict[int, float]:
