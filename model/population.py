@@ -45,8 +45,9 @@ def migration_rate(base_migration_rate, attractiveness, direction):
 def births(birth_rate, fertility_index, working_age_population):
     """Births (thousand persons/yr): the region's rate per working-age resident x the national fertility trend.
 
-    ``birth_rate`` (1/yr) is the region's level at the fertility of 2023 (its
-    provinces' births per resident relative to the nation's); the driver
+    ``birth_rate`` (1/yr) is the region's level at the fertility of 2023 (a
+    city's own or its province's births per resident relative to the
+    nation's, ``sim/history/fertility.py``); the driver
     ``fertility_index`` (1) carries the national change over time (11.9 per
     mille of residents in 2010, 6.4 in 2023), the same for every region.
     Births are counted on the working-age group, where the mothers are.

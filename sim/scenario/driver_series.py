@@ -17,6 +17,8 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from restrans import model
 
 DRIVERS_FILE: Path = Path(model.__file__).parent / "data" / "drivers.csv"
@@ -143,8 +145,6 @@ def series_values(name: str, path: Path = DRIVERS_FILE) -> dict[int, float]:
 def _interpolated(published: dict[str, dict[int, float]], series: str, years: list[int], name: str,
                   path: Path) -> list[float]:
     """Values of ``series`` in ``years``: linear between its published years, flat beyond them."""
-    import numpy as np
-
     known = published.get(series, {})
     if not known:
         raise ValueError(f"{path}: no rows of {series} (the divisor of driver series {name!r})")
