@@ -17,7 +17,8 @@ error at the default step (2 % of the test's floor) exceeds the step-halving bou
 ASSUMPTION: the ratio of crude rates stands for the ratio of births per working-age resident, which is lower
 where the working-age share is higher (the north-east's by a few per cent); and the level is held over
 time, though the north-east's fell relative to the nation's from 2010 to 2022, while a city's own rates are
-those of a few years (Datong 2013, 2017, 2022; Jiaozuo 2021-2022; Xuzhou 2022).
+those of a few years (Datong 2017 and 2022, its 2013 rate having no national rate beside it; Jiaozuo
+2021-2022; Xuzhou 2022).
 """
 from __future__ import annotations
 
