@@ -6,9 +6,11 @@ import pandas as pd
 import pytest
 
 from restrans.model.parameters import PARAMETERS, ParameterIndex
-from restrans.sim.history.cities import city_state
+from restrans.sim.engine.simulate import region_arrays
+from restrans.sim.history.cities import CITY_TYPES, city_document, city_state, preset_name
 from restrans.sim.history.fertility import fertility_level
-from restrans.sim.history.observations import COLUMNS, HISTORY_FILE
+from restrans.sim.history.observations import COLUMNS, HISTORY_FILE, load_observations
+from restrans.sim.scenario.regions import load_region
 from restrans.sim.scenario.driver_series import published_values
 
 NATIONAL = published_values("national_crude_birth_rate")
@@ -31,17 +33,40 @@ def test_a_city_without_rates_takes_its_provinces_level():
     assert "Liaoning" in source
 
 
-def test_a_citys_own_rates_come_before_its_provinces_and_uncertain_rows_are_left_out():
+def _read(tmp_path, rows, **options):
+    """The table of hand-made rows as ``restrans calibrate`` reads a history file."""
+    path = tmp_path / "history.csv"
+    _table(rows).to_csv(path, index=False)
+    return load_observations(path, **options).table
+
+
+def test_a_citys_own_rates_come_before_its_provinces_and_uncertain_rows_are_left_out(tmp_path):
     year = sorted(NATIONAL)[0]
-    table = _table([("Liaoning", year, 6.0, "M"), ("Fuxin", year, 4.0, "M"), ("Fuxin", year + 1, 40.0, "U")])
+    table = _read(tmp_path, [("Liaoning", year, 6.0, "M"), ("Fuxin", year, 4.0, "M"), ("Fuxin", year + 1, 40.0, "U")])
     level, source = fertility_level(table, "Fuxin")
     assert level == pytest.approx(4.0 / NATIONAL[year], rel=1e-12)
     assert "the city's" in source
-    assert fertility_level(_table([("Fuxin", year, 4.0, "U")]), "Fuxin") is None
+    assert fertility_level(_read(tmp_path, [("Fuxin", year, 4.0, "U")]), "Fuxin") is None
+    uncertain = _read(tmp_path, [("Fuxin", year, 4.0, "U")], include_uncertain=True)
+    assert fertility_level(uncertain, "Fuxin")[0] == pytest.approx(4.0 / NATIONAL[year], rel=1e-12)
+
+
+@pytest.mark.parametrize("city", ["Fuxin", "Xuzhou"])
+def test_the_fitted_preset_keeps_the_birth_rate_of_the_shipped_one(city):
+    """``fitted.yaml`` is built from the file as calibrate reads it: the same birth rate as the shipped preset (1e-12).
+
+    It was the national rate while the reader dropped ``crude_birth_rate`` as an unknown indicator.
+    """
+    archetype = CITY_TYPES[city][0]
+    document = city_document(load_observations(HISTORY_FILE).table, city, archetype)
+    region = load_region(preset_name(city))
+    shipped = float(region_arrays(region)[1][ParameterIndex.birth_rate])
+    assert document["parameters"]["birth_rate"]["value"] == pytest.approx(shipped, rel=1e-12)
+    assert shipped != pytest.approx(NATIONAL_2023, rel=0.05)
 
 
 def test_a_city_preset_has_the_national_birth_rate_times_its_level():
-    table = pd.read_csv(HISTORY_FILE)
+    table = load_observations(HISTORY_FILE).table
     _, parameters, _, sources = city_state(table, "Hegang", "coal_declining")
     level, _ = fertility_level(table, "Hegang")
     assert parameters[ParameterIndex.birth_rate] == pytest.approx(NATIONAL_2023 * level, rel=1e-12)

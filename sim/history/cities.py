@@ -14,7 +14,6 @@ mines start below it by design).
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from restrans.model.levers import LEVERS, LeverIndex
 from restrans.model.parameters import PARAMETERS, ParameterIndex
@@ -23,7 +22,7 @@ from restrans.model.system import auxiliaries
 from restrans.sim.engine.calibration import CALIBRATED_PARAMETERS, calibrated_batch
 from restrans.sim.engine.simulate import region_arrays
 from restrans.sim.history.observables import industry_share, observed_value
-from restrans.sim.history.observations import HISTORY_FILE
+from restrans.sim.history.observations import HISTORY_FILE, load_observations
 from restrans.sim.history.fertility import set_birth_rate
 from restrans.sim.history.type_profiles import (calibrated_gdp, primary_share, set_wage_level,
                                                 traded_services_for_gdp)
@@ -383,7 +382,7 @@ def main() -> None:
     from restrans.sim.engine.outputs import atomic_write_text
     from restrans.sim.scenario.regions import CITIES_FOLDER, REGIONS_DIRECTORY
 
-    table = pd.read_csv(HISTORY_FILE)
+    table = load_observations(HISTORY_FILE).table  # rows tagged U left out, as in restrans calibrate
     for city, (archetype, _) in CITY_TYPES.items():
         path = REGIONS_DIRECTORY / CITIES_FOLDER / f"{preset_name(city)}.yaml"
         atomic_write_text(path, preset_text(city_document(table, city, archetype)))

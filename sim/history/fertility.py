@@ -5,9 +5,11 @@ Births in the model are the region's rate per working-age resident times the nat
 ``model/data/drivers.csv``), the rate the region's level. That level is the mean, over the years with both
 numbers, of the crude birth rate of the city's residents (rows ``crude_birth_rate`` of
 ``model/data/history.csv``), or of its province's where the city has none, divided by the national crude
-birth rate of the same year (``national_crude_birth_rate`` of ``drivers.csv``). Rows tagged U are not used,
-nor rates of the registered (hukou) population (``crude_birth_rate_registered``: Jixi 2021, Yichun 2018),
-whose denominator counts the emigrants. The national rate of 2023
+birth rate of the same year (``national_crude_birth_rate`` of ``drivers.csv``). The table is a history file
+as :func:`~restrans.sim.history.observations.load_observations` reads it, so rows tagged U are left out
+unless asked for, as for every other number of a start state. Rates of the registered (hukou) population
+(``crude_birth_rate_registered``: Jixi 2021, Yichun 2018), whose denominator counts the emigrants, are not
+used (an indicator the reader reports and drops). The national rate of 2023
 per working-age resident (the declared default of ``birth_rate``) times that level is the city's
 ``birth_rate``. The five type presets keep the national rate of 2023: with its cities' median level
 (Heilongjiang's 0.51) the forest type's budget starts cutting spending about 2033, an onset whose Euler
@@ -42,9 +44,8 @@ CITY_PROVINCES: dict[str, str] = {
 
 
 def _rates(table: pd.DataFrame, region: str) -> dict[int, float]:
-    """Year -> mean crude birth rate (per mille) of ``region`` in the table's rows not tagged U."""
-    rows = table[(table["city"] == region) & (table["indicator"] == BIRTH_INDICATOR)
-                 & (table["tag"].astype(str).str.strip() != "U")]
+    """Year -> mean crude birth rate (per mille) of ``region`` in the table."""
+    rows = table[(table["city"] == region) & (table["indicator"] == BIRTH_INDICATOR)]
     return {int(year): float(values.mean()) for year, values in rows.groupby("year")["value"]}
 
 

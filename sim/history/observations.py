@@ -50,12 +50,16 @@ KNOWN_INDICATORS: dict[str, str] = {
     "average_wage_urban_units": "CNY",
     "employment_urban_units": "10k persons",
     "unemployment_registered": "%",
+    "crude_birth_rate": "per mille",
 }
-"""Indicator -> the unit (as written in ``series.csv``) in which the model's output is compared with it.
+"""Indicator -> the unit (as written in ``series.csv``) in which the model's output is compared with it or a
+city's start state is built from it.
 
 Year-end registered (hukou) population, resident population (yearly estimates and the 2010/2020
 censuses), census urban population and share aged 65+, GDP at current prices, real GDP growth, the
-secondary and primary industries' shares of GDP, the average wage of urban units, employees of urban units and the registered unemployment rate."""
+secondary and primary industries' shares of GDP, the average wage of urban units, employees of urban units,
+the registered unemployment rate, and the crude birth rate of residents (of a city or a province: the
+level of its birth rate, :mod:`restrans.sim.history.fertility`)."""
 
 HISTORY_FILE: Path = REGIONS_DIRECTORY.parent / "data" / "history.csv"
 """The shipped history file (``model/data/history.csv``) the generators of the presets read."""

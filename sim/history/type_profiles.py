@@ -17,7 +17,7 @@ from restrans.model.stocks import StockIndex
 from restrans.model.system import auxiliaries
 from restrans.sim.engine.calibration import calibrated_batch
 from restrans.sim.history.observables import observed_value
-from restrans.sim.history.observations import HISTORY_FILE
+from restrans.sim.history.observations import HISTORY_FILE, load_observations
 
 WAGE_YEAR = 2010
 """Year of the wage levels: the one year with the national average in the data."""
@@ -177,7 +177,7 @@ def main() -> None:
     """
     from restrans.sim.history.cities import CITY_TYPES
 
-    table = pd.read_csv(HISTORY_FILE)
+    table = load_observations(HISTORY_FILE).table  # rows tagged U left out, as in restrans calibrate
     previous: dict[str, float] = {}
     for round_number in range(TYPE_ROUNDS):
         shares = {archetype: write_type(archetype, table, [city for city, (kind, _) in CITY_TYPES.items()
