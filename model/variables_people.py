@@ -36,6 +36,7 @@ PEOPLE_AUXILIARIES: dict[str, tuple[str, str]] = {
     "child_ageing": (_PEOPLE_FLOW, "Children turning 15."),
     "elderly_ageing": (_PEOPLE_FLOW, "Working-age residents turning 65 (retirement)."),
     "working_age_exit_rate": ("1/yr", "Share of each working-age pool leaving per year: ageing, death, out-migration."),
+    "household_service_share": ("1", "Share of household income spent on local services (rises with income per resident)."),
     "local_sector_demand": (_MONEY, "Demand for local-sector value added: households, public spending and works, farms, mines' purchases, traded services."),
     "desired_service_employment": (_PEOPLE, "Local-sector jobs needed: local demand / local productivity."),
     "reference_job_finding_rate": ("1/yr", "Job-finding rate of a balanced labour market (vacancies = seekers)."),

@@ -79,7 +79,9 @@ def population_sector(s, p, lv, k, out):
 
 def labour_demand(s, p, lv, k, out):
     """Labour demand (seed 七, 十九): local-sector demand and jobs, and the open positions of every sector."""
-    local_demand = economy.local_sector_demand(out["household_income"], p.household_service_propensity,
+    service_share = economy.household_service_share(p.household_service_propensity, out["income_per_capita"],
+                                                    p.service_income_reference, p.service_income_elasticity)
+    local_demand = economy.local_sector_demand(out["household_income"], service_share,
                                                out["services_funded"] * (1.0 - p.public_service_capital_share),
                                                out["public_works_spending"], p.local_works_content, s.farm_output,
                                                out["mining_local_purchases"], s.traded_services)
@@ -91,7 +93,8 @@ def labour_demand(s, p, lv, k, out):
     successor_vacancies = labour.vacancies(out["desired_successor_employment"], s.successor_employment, turnover,
                                            reference_finding)
     local_vacancies = labour.vacancies(desired_local, s.service_employment, turnover, reference_finding)
-    out.update(local_sector_demand=local_demand, desired_service_employment=desired_local,
+    out.update(household_service_share=service_share, local_sector_demand=local_demand,
+               desired_service_employment=desired_local,
                reference_job_finding_rate=reference_finding, mining_vacancies=mining_vacancies,
                successor_vacancies=successor_vacancies, local_vacancies=local_vacancies)
 

@@ -127,7 +127,13 @@ def test_a_run_from_2010_sees_2010s_world(tmp_path):
 def test_a_run_from_2010_reaches_2025_near_its_type(tmp_path, table):
     """Fuxin run 2010-2025: its census 2020 population within 3 %, in 2025 within 2 % of its census trend
     (2010-2020 yearly change continued), and at 2025 the coal_declining preset's population within 10 % and GDP
-    within 10 %.
+    within 20 %.
+
+    GDP: 100.2 bn CNY against the type's 86.5 (+15.8 %). The bound was 10 % (94.9, +9.7 %) while households spent
+    a fixed share of income on local services; with the share rising with income the run follows Fuxin's real
+    growth closer (real-GDP holdout MAPE 5.2 -> 4.9 %), and Fuxin's published growth 2010-2021 (x 1.46, with
+    -6.0 % and -12.3 % in 2015-2016) continued at 5 %/yr gives about 97 bn in 2025 prices: the type, a stylised
+    declining city, is smaller than Fuxin's own path.
 
     Model today: in 2025 1,556 thousand against Fuxin's census trend of 1,566 (-0.7 %) and the type's 1,700
     (-8.5 %). The type is a stylised declining city of 1.70 million: Fuxin's census of 2020 is already 3.1 %
@@ -145,7 +151,7 @@ def test_a_run_from_2010_reaches_2025_near_its_type(tmp_path, table):
     trend_2025 = 10.0 * by_year[2020] * (by_year[2020] / by_year[2010]) ** 0.5
     assert float(results.variables["population"][-1, 0]) == pytest.approx(trend_2025, rel=0.02)
     type_start = simulate([load_scenario(SCENARIOS / "baseline.yaml", region="coal_declining")])
-    for name, tolerance in (("population", 0.10), ("gdp", 0.10)):
+    for name, tolerance in (("population", 0.10), ("gdp", 0.20)):
         reached = float(results.variables[name][-1, 0])
         assert reached == pytest.approx(float(type_start.variables[name][0, 0]), rel=tolerance), name
 

@@ -111,3 +111,44 @@ def test_a_city_above_its_observed_gdp_sells_no_traded_services(table):
     target = target_gdp_of(observed_value(table, "Huaibei", "gdp_current", 2010), 2010)
     assert state[StockIndex.traded_services] == 0.0
     assert auxiliaries(state[:, None], parameters[:, None], levers[:, None])["gdp"][0] > target
+
+
+@pytest.mark.parametrize("region", REGIONS)
+def test_households_spend_the_stated_share_on_services_at_the_start(region):
+    """The reference income is the start's income per resident, so the share is the stated propensity (1e-12)."""
+    state, parameters, levers = _preset(region)
+    a = auxiliaries(state, parameters, levers)
+    np.testing.assert_allclose(parameters[ParameterIndex.service_income_reference], a["income_per_capita"], rtol=1e-12)
+    np.testing.assert_allclose(a["household_service_share"], parameters[ParameterIndex.household_service_propensity],
+                               rtol=1e-12)
+
+
+def test_service_spending_rises_with_income_at_its_elasticity():
+    """Engel's law: at twice the reference income the share is the propensity x 2 ** (elasticity - 1) (1e-12), so
+    spending on services rises 2 ** elasticity times; an elasticity of 1 keeps the share fixed."""
+    state, parameters, levers = _preset("coal_mature")
+    richer = parameters.copy()
+    richer[ParameterIndex.service_income_reference] /= 2.0
+    elasticity = float(parameters[ParameterIndex.service_income_elasticity, 0])
+    share = auxiliaries(state, richer, levers)["household_service_share"]
+    propensity = parameters[ParameterIndex.household_service_propensity]
+    np.testing.assert_allclose(share, propensity * 2.0 ** (elasticity - 1.0), rtol=1e-12)
+    assert share[0] > 1.2 * propensity[0]
+    fixed = richer.copy()
+    fixed[ParameterIndex.service_income_elasticity] = 1.0
+    np.testing.assert_allclose(auxiliaries(state, fixed, levers)["household_service_share"], propensity, rtol=1e-12)
+
+
+def test_the_service_income_elasticity_follows_from_its_cited_numbers():
+    """1 + ln(share of income on services 2019 / 2013) / ln(real income 2019 / 2013) from the figures its source
+    cites and the CPI of drivers.csv: 1.29 to 0.005."""
+    from restrans.model.parameters import PARAMETERS
+    from restrans.sim.scenario.driver_series import published_values
+
+    cpi = published_values("national_cpi_change")
+    prices = float(np.prod([1.0 + cpi[year] / 100.0 for year in range(2014, 2020)]))
+    share_change = (9886.0 / 30733.0) / (5246.0 / 18311.0)
+    real_income_change = 30733.0 / 18311.0 / prices
+    declared = PARAMETERS[ParameterIndex.service_income_elasticity]
+    assert 1.0 + np.log(share_change) / np.log(real_income_change) == pytest.approx(declared.default, abs=0.005)
+    assert all(number in declared.source for number in ("5,246", "9,886", "18,311", "30,733"))

@@ -21,6 +21,7 @@ from restrans.model.system import auxiliaries
 CALIBRATED_PARAMETERS: tuple[str, ...] = (
     "reference_price", "knowledge_reference", "infrastructure_reference", "successor_labour_productivity",
     "service_productivity", "equalised_programme_spending", "labour_force_entry_rate", "national_income_reference",
+    "service_income_reference",
 )
 
 
@@ -29,7 +30,8 @@ def calibrated_batch(state: np.ndarray, parameters: np.ndarray, levers: np.ndarr
     """The parameters of a batch of runs with :data:`CALIBRATED_PARAMETERS` made consistent with each run's state.
 
     The references equal the 2025 stocks (price, knowledge, infrastructure,
-    national income per head);
+    national income per head) and the 2025 income per resident (so households
+    spend the stated share of it on local services);
     the successor and local-sector labour productivities make the jobs the
     2025 economy needs equal the 2025 employment; the 2025 local programme
     spending is the part of standard spending the levers represent; the
@@ -57,6 +59,7 @@ def calibrated_batch(state: np.ndarray, parameters: np.ndarray, levers: np.ndarr
     p[ParameterIndex.national_income_reference] = s[StockIndex.national_income_per_capita]
     for _ in range(iterations):
         a = auxiliaries(state, p, levers)
+        p[ParameterIndex.service_income_reference] = a["income_per_capita"]
         p[ParameterIndex.successor_labour_productivity] *= (
             a["desired_successor_employment"] / s[StockIndex.successor_employment])
         p[ParameterIndex.service_productivity] *= a["desired_service_employment"] / s[StockIndex.service_employment]
