@@ -136,8 +136,12 @@ POPULATION_PARAMETERS = (
     _p("migration_attractiveness_limit", 2.0, "1", (0.1, 3.0), (1.5, 3.0),
        "Saturation of attractiveness: migration rates move at most by exp(+-limit) from the base rate.",
        _A + "exp(2) = 7 times the base rate is beyond any observed regional response", "people"),
-    _p("migration_income_sensitivity", 0.3, "1", (0.0, 10.0), (0.15, 0.6),
-       "Sensitivity of migration to log relative income.", _A + "Harris-Todaro type response", "people"),
+    _p("migration_income_sensitivity", 0.3, "1", (0.0, 10.0), (0.15, 1.5),
+       "Sensitivity of migration to log relative income.", _A + "Harris-Todaro type response", "people",
+       plausible_source=(_A + "lower end half the default (judgement); upper end the one published estimate "
+                         "found, the income elasticity of migration kappa = 1.5 of Tombe and Zhu (2019, "
+                         "https://www.aeaweb.org/articles?id=10.1257/aer.20150811; used at that value in "
+                         "https://github.com/JamesMacek/SYP), for migration shares between Chinese provinces")),
     _p("migration_unemployment_sensitivity", 3.0, "1", (0.0, 100.0), (1.5, 6.0),
        "Sensitivity of migration to the unemployment gap with the nation.",
        _A + "judgement value, no published estimate found", "people"),
