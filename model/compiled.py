@@ -15,6 +15,7 @@ Shapes as in :mod:`restrans.model.system`: state ``(n_stocks, n_runs)``, paramet
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.util
 import os
@@ -54,10 +55,16 @@ PRECISIONS: tuple[str, ...] = ("exact", "fast")
 # --- batches ------------------------------------------------------------------------------------------------------
 
 
+@functools.cache
 def model_digest() -> str:
-    """SHA-256 (16 hex digits) of every source of :mod:`restrans.model`, emitters included.
+    """SHA-256 (16 hex digits) of every source of :mod:`restrans.model`, emitters included, as first read.
 
     Compiled code or a generated kernel cached under another digest is stale.
+    The digest is read once per process: the kernels in memory are those of
+    the sources imported, so a process that outlives an edit of the model
+    keeps caching under the old digest. Read again, it put code compiled
+    against the old generated module into the new digest's cache, and every
+    later process failed on it (ModuleNotFoundError for the old module).
     """
     directory = Path(__file__).parent
     digest = hashlib.sha256()

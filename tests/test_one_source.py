@@ -76,3 +76,55 @@ def test_one_coefficient_edit_reaches_numpy_compiled_and_twin(tmp_path):
     assert old in before["twin"] and new in after["twin"]
     assert before["twin"].replace(old, new) == after["twin"]
     assert len(list((tmp_path / "cache").glob("numba-*"))) == 2  # one generated kernel per model digest
+
+
+_EDIT_WHILE_RUNNING = """
+import sys
+from pathlib import Path
+from restrans.model import compiled
+digest = compiled.model_digest()
+economy = Path(compiled.__file__).parent / "economy.py"
+economy.write_text(economy.read_text(encoding="utf-8") + "\\n# edited while a process runs\\n", encoding="utf-8")
+from restrans.sim.engine import fast_solver
+from restrans.sim.engine.simulate import build_batch
+from restrans.sim.scenario.scenario import load_scenario
+batch = build_batch([load_scenario(sys.argv[1], region="coal_declining")] * 20)
+fast_solver.integrate(batch.initial_state, batch.parameters, batch.schedules, batch.output_times, "euler", batch.dt,
+                      kernel="blocked")
+assert compiled.model_digest() == digest, "the digest of the sources this process imported"
+print(compiled.cache_directory().name)
+"""
+
+
+_BLOCKED_RUN = """
+import sys
+import numpy as np
+from restrans.sim.engine import fast_solver
+from restrans.sim.engine.simulate import build_batch, integrate
+from restrans.sim.scenario.scenario import load_scenario
+batch = build_batch([load_scenario(sys.argv[1], region="coal_declining")] * 20)
+blocked = fast_solver.integrate(batch.initial_state, batch.parameters, batch.schedules, batch.output_times, "euler",
+                                batch.dt, kernel="blocked")
+reference = integrate(batch)
+print(float(np.max(np.abs(blocked - reference) / np.maximum(np.abs(reference), 1e-300))))
+"""
+
+
+@pytest.mark.skipif(not compiled.AVAILABLE, reason="numba not installed (restrans[fast])")
+def test_an_edit_while_a_process_runs_does_not_spoil_the_next_processes_kernels(tmp_path):
+    """A process that outlives an edit of the model keeps caching under the digest it imported; the next process,
+    on the edited sources, compiles its own kernels and runs. (Before, the digest was re-read at every call: code
+    compiled against the old generated module went into the new digest's cache, and every later process failed
+    with ModuleNotFoundError for the old module.)"""
+    tree, cache = tmp_path / "tree", tmp_path / "cache"
+    _copy_package(tree)
+    environment = {**os.environ, "PYTHONPATH": str(tree), "RESTRANS_CACHE_DIR": str(cache)}
+    scenario = str(ROOT / "scenarios" / "baseline.yaml")
+    first = subprocess.run([sys.executable, "-c", _EDIT_WHILE_RUNNING, scenario], capture_output=True, text=True,
+                           cwd=tree, env=environment)
+    assert first.returncode == 0, first.stderr[-2000:]
+    second = subprocess.run([sys.executable, "-c", _BLOCKED_RUN, scenario], capture_output=True, text=True, cwd=tree,
+                            env=environment)  # the edited sources, a new digest
+    assert second.returncode == 0, second.stderr[-2000:]
+    assert float(second.stdout) <= RELATIVE
+    assert len(list(cache.glob("numba-*"))) == 2
