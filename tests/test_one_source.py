@@ -44,10 +44,16 @@ print(json.dumps({"package": restrans.__file__, "numpy": numpy_run[-1, row, 0], 
 """
 
 
-def _probe(tree, cache) -> dict:
+def _run(script, tree, cache) -> subprocess.CompletedProcess:
+    """``script`` in a fresh process on the package copy ``tree``, kernels cached in ``cache``, given the baseline."""
     environment = {**os.environ, "PYTHONPATH": str(tree), "RESTRANS_CACHE_DIR": str(cache)}
-    result = subprocess.run([sys.executable, "-c", _PROBE, str(ROOT / "scenarios" / "baseline.yaml")], check=True,
-                            capture_output=True, text=True, cwd=tree, env=environment)
+    return subprocess.run([sys.executable, "-c", script, str(ROOT / "scenarios" / "baseline.yaml")],
+                          capture_output=True, text=True, cwd=tree, env=environment)
+
+
+def _probe(tree, cache) -> dict:
+    result = _run(_PROBE, tree, cache)
+    result.check_returncode()
     return json.loads(result.stdout)
 
 
@@ -92,7 +98,6 @@ batch = build_batch([load_scenario(sys.argv[1], region="coal_declining")] * 20)
 fast_solver.integrate(batch.initial_state, batch.parameters, batch.schedules, batch.output_times, "euler", batch.dt,
                       kernel="blocked")
 assert compiled.model_digest() == digest, "the digest of the sources this process imported"
-print(compiled.cache_directory().name)
 """
 
 
@@ -118,13 +123,9 @@ def test_an_edit_while_a_process_runs_does_not_spoil_the_next_processes_kernels(
     with ModuleNotFoundError for the old module.)"""
     tree, cache = tmp_path / "tree", tmp_path / "cache"
     _copy_package(tree)
-    environment = {**os.environ, "PYTHONPATH": str(tree), "RESTRANS_CACHE_DIR": str(cache)}
-    scenario = str(ROOT / "scenarios" / "baseline.yaml")
-    first = subprocess.run([sys.executable, "-c", _EDIT_WHILE_RUNNING, scenario], capture_output=True, text=True,
-                           cwd=tree, env=environment)
+    first = _run(_EDIT_WHILE_RUNNING, tree, cache)
     assert first.returncode == 0, first.stderr[-2000:]
-    second = subprocess.run([sys.executable, "-c", _BLOCKED_RUN, scenario], capture_output=True, text=True, cwd=tree,
-                            env=environment)  # the edited sources, a new digest
+    second = _run(_BLOCKED_RUN, tree, cache)  # the edited sources, a new digest
     assert second.returncode == 0, second.stderr[-2000:]
     assert float(second.stdout) <= RELATIVE
     assert len(list(cache.glob("numba-*"))) == 2
