@@ -1,8 +1,9 @@
-"""Two structures found by fitting the cities' history: job-to-job moves into industry, and a city's debt at start.
+"""Structures found by fitting the cities' history: job-to-job moves into industry, a city's debt and mines at start.
 
 Successor industries hire local-sector workers (``local_job_search``), so their jobs fill where the
 skill-matched unemployed are few; a city built from its 2010 data starts with its type's ratio of debt to
-budget, so its public services are funded from the first year.
+budget, so its public services are funded from the first year, and with its mines staffed for their
+capacity at 2010 productivity, so it does not shed surplus miners in its first years.
 """
 from __future__ import annotations
 
@@ -10,11 +11,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from restrans.model.parameters import ParameterIndex
 from restrans.model.stocks import StockIndex
 from restrans.model.system import auxiliaries
 from restrans.sim.engine.calibration import calibrated_batch
 from restrans.sim.engine.simulate import region_arrays, simulate
-from restrans.sim.history.cities import CITY_TYPES, city_state, debt_ratio
+from restrans.sim.history.cities import CITY_TYPES, PEOPLE_STOCKS, city_state, debt_ratio
+from restrans.sim.history.observables import observed_value
 from restrans.sim.scenario.regions import load_region
 from restrans.sim.scenario.scenario import load_scenario
 from tests.conftest import ROOT, SCENARIOS
@@ -79,3 +82,25 @@ def test_a_city_starts_with_its_types_debt_ratio_and_funds_its_services(table, c
     assert float(a["services_funded"][0]) == pytest.approx(float(a["standard_spending"][0]), rel=1e-9)
     assert float(a["debt_limit"][0]) > float(state[StockIndex.local_debt])
     assert "ratio of debt" in sources["initial.local_debt"]
+
+
+@pytest.mark.parametrize("city", sorted(CITY_TYPES))
+def test_a_city_starts_with_its_mines_staffed_for_their_capacity(table, city):
+    """Miners per unit of capacity = the type's x (1 + mining_productivity_growth)^15 (to 1e-9); working age
+    = census residents - children - elderly (1e-9 thousand): staffing moves jobs, not people.
+
+    Miners had been scaled with residents and capacity with the secondary share: Jiaozuo started 2010 with
+    465 thousand miners for 198 thousand mining jobs and shed 57 % of them by 2012 (unemployment 19 % in 2020).
+    """
+    archetype = CITY_TYPES[city][0]
+    preset = load_region(archetype)
+    type_state, _, _ = region_arrays(preset)
+    state, parameters, _, _ = city_state(table, city, archetype)
+    years_back = preset.year - 2010
+    expected = (type_state[StockIndex.mining_employment] / type_state[StockIndex.mining_capacity]
+                * (1.0 + parameters[ParameterIndex.mining_productivity_growth]) ** years_back)
+    assert state[StockIndex.mining_employment] / state[StockIndex.mining_capacity] == pytest.approx(expected, rel=1e-9)
+    residents = 10.0 * observed_value(table, city, "pop_resident_census", 2010)
+    working_age = sum(state[StockIndex[name]] for name in PEOPLE_STOCKS)
+    assert working_age == pytest.approx(residents - state[StockIndex.children] - state[StockIndex.elderly], abs=1e-9)
+    assert state[StockIndex.service_employment] > 0.0

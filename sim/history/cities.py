@@ -24,6 +24,7 @@ from restrans.sim.engine.simulate import region_arrays
 from restrans.sim.history.observables import industry_share, observed_value
 from restrans.sim.history.observations import HISTORY_FILE, load_observations
 from restrans.sim.history.fertility import set_birth_rate
+from restrans.sim.history.start_debt import debt_ratio, set_debt
 from restrans.sim.history.type_profiles import (calibrated_gdp, primary_share, set_wage_level,
                                                 traded_services_for_gdp)
 from restrans.sim.scenario.driver_series import published_values, value_in
@@ -53,7 +54,7 @@ SECONDARY_STOCKS = ("mining_capacity", "green_capacity", "proven_reserves", "und
 """Stocks of mining and successor industry scaled to the city's secondary share."""
 ECONOMY_STOCKS = ("knowledge", "infrastructure_capital", "public_service_capital", "restoration_fund")
 """Stocks scaled with the size of the city's economy (GDP in 2025 prices); local debt follows the budget
-(:func:`_set_debt`)."""
+(:func:`~restrans.sim.history.start_debt.set_debt`)."""
 PER_HEAD_MONEY = ("public_service_spending_per_capita", "unemployment_benefit", "pension_per_elderly", "mining_wage",
                   "successor_wage")
 """Per-head spending standards, benefits and wages (thousand CNY/person/yr), moved back with national income."""
@@ -63,8 +64,6 @@ SPENDING_LEVERS = tuple(lever.name for lever in LEVERS if lever.unit == "bn CNY/
 _CENSUS_YEAR = 2010
 _PRICE_YEAR = 2024
 """The national deflator runs from the start year to 2024, the latest year in the data (taken as 2025 prices)."""
-_DEBT_ITERATIONS = 30
-"""Fixed-point iterations of the start debt (:func:`_set_debt`)."""
 _CLOSING_ROUNDS = 6
 """Rounds of start debt and traded services, each depending on the other (the budget and GDP)."""
 _SCALE_GRID = np.geomspace(0.05, 20.0, 241)
@@ -86,14 +85,15 @@ def city_state(table, city, archetype, year=_CENSUS_YEAR):
     standards and benefits are 2025's divided by the real growth of GDP per
     head since ``year``; the technology index is 2025's divided by the adopted
     national growth of output per worker since ``year`` and mining productivity
-    is deflated by its trend (mining keeps its output, so it employs more
-    miners); the economy's stocks and spending levers scale
+    is deflated by its trend; the economy's stocks and spending levers scale
     with GDP in 2025 prices; mining and successor stocks and jobs are then
     multiplied by the one factor that makes their value added equal the
-    observed secondary share x GDP (:func:`_scale_economy`); construction land
+    observed secondary share x GDP (:func:`_scale_economy`), the mines staffed
+    at the type's miners per unit of capacity at the start year's productivity
+    (:func:`_match_secondary_share`); construction land
     keeps the type's land per unit of capital at 2025 technique; local debt keeps
     the type's ratio to the budget's own revenue and general transfers
-    (:func:`_set_debt`). The references are
+    (:func:`~restrans.sim.history.start_debt.set_debt`). The references are
     calibrated to this state at the preset's lever values (the trend price),
     the reference margin of the mines included.
 
@@ -105,7 +105,7 @@ def city_state(table, city, archetype, year=_CENSUS_YEAR):
     """
     preset = load_region(archetype)
     state, parameters, levers = region_arrays(preset)
-    cover = land_cover(state)
+    intensities = _start_intensities(state, parameters, preset.year - year)
     type_debt_ratio = float(debt_ratio(state[:, None], parameters[:, None], levers[:, None])[0])
     type_farm_share = float(state[StockIndex.farm_output]) / calibrated_gdp(state, parameters, levers)
     # The type's traded services are the median of its cities' (type_profiles), so the city is built without them.
@@ -124,7 +124,7 @@ def city_state(table, city, archetype, year=_CENSUS_YEAR):
     gdp = observed_value(table, city, "gdp_current", year)
     farm = primary_share(table, city, year) or (type_farm_share, None)
     _scale_economy(state, parameters, levers, gdp, observed_value(table, city, "secondary_share_gdp", year), year,
-                   cover, type_gdp, farm, sources)
+                   intensities, type_gdp, farm, sources)
     calibrated = calibrated_batch(state[:, None], parameters[:, None], levers[:, None])
     margin = auxiliaries(state[:, None], calibrated, levers[:, None])["mining_margin"]
     parameters[ParameterIndex.reference_margin] = float(margin[0])
@@ -132,10 +132,10 @@ def city_state(table, city, archetype, year=_CENSUS_YEAR):
                                               "mines start at their normal margin, as the other references")
     # Debt at the final references (the mines' margin does not depend on it); traded services close GDP to the
     # observed, and the budget and GDP depend on each other, so the two alternate.
-    _set_debt(state, parameters, levers, type_debt_ratio, year, sources)
+    set_debt(state, parameters, levers, type_debt_ratio, year, sources)
     for _ in range(_CLOSING_ROUNDS if gdp is not None else 0):
         state[StockIndex.traded_services] = traded_services_for_gdp(state, parameters, levers, target_gdp_of(gdp, year))
-        _set_debt(state, parameters, levers, type_debt_ratio, year, sources)
+        set_debt(state, parameters, levers, type_debt_ratio, year, sources)
     return state, calibrated_batch(state[:, None], parameters[:, None], levers[:, None])[:, 0], levers, sources
 
 
@@ -162,8 +162,8 @@ def _scale_people(state, residents, elderly_share, sources, year):
 def _move_trends(state, parameters, years_back, year, sources):
     """National income, technology and mining productivity moved back from 2025 to ``year`` along their trends.
 
-    Mining keeps its output per unit of capacity, so it employs more miners at the lower productivity; they
-    come from the local sector (the labour force is unchanged).
+    Mining keeps its output per unit of capacity, so it needs more miners at the lower productivity
+    (:func:`_match_secondary_share` staffs the mines).
     """
     real = np.prod([1.0 + value_in("national_income_growth", step) for step in range(year, year + years_back)])
     state[StockIndex.national_income_per_capita] /= real
@@ -184,10 +184,14 @@ def _move_trends(state, parameters, years_back, year, sources):
         1.0 + parameters[ParameterIndex.mining_productivity_growth]) ** -years_back
     sources["initial.mining_labour_productivity"] = (f"type default 2025 value deflated by "
                                                      f"mining_productivity_growth over {years_back} years")
-    more_miners = (1.0 + parameters[ParameterIndex.mining_productivity_growth]) ** years_back
-    moved = state[StockIndex.mining_employment] * (more_miners - 1.0)
-    state[StockIndex.mining_employment] += moved
-    state[StockIndex.service_employment] -= moved
+
+
+def _start_intensities(state, parameters, years_back):
+    """The type's construction land per unit of capital (:func:`land_cover`) and its miners per unit of mining
+    capacity (thousand persons per Mt/yr) at the productivity of ``years_back`` years before its preset."""
+    miners = state[StockIndex.mining_employment] / state[StockIndex.mining_capacity]
+    return land_cover(state), float(miners * (1.0 + parameters[ParameterIndex.mining_productivity_growth])
+                                    ** years_back)
 
 
 def land_cover(state) -> float:
@@ -216,17 +220,19 @@ def target_gdp_of(gdp, year):
     return gdp / 10.0 * national_deflator(year)
 
 
-def _scale_economy(state, parameters, levers, gdp, secondary_share, year, cover, type_gdp, farm, sources):
+def _scale_economy(state, parameters, levers, gdp, secondary_share, year, intensities, type_gdp, farm, sources):
     """Scale the economy to GDP in 2025 prices, and mining and industry to the observed secondary value added.
 
     Stocks of :data:`ECONOMY_STOCKS` and the spending levers scale with the ratio
-    of the city's GDP to the type's 2025 GDP (``type_gdp``, bn CNY/yr: the
-    preset's, before people and trends are moved back; the GDP of the state
-    half moved back, its industry still the type's, made the factor 2.6 for
-    Yichun, whose type lost most of its logging, and gave the city 2.5 times
-    its type's public-service capital per head in 2010); mining and industry (:data:`SECONDARY_STOCKS`
-    and their jobs) are then set so their value added equals the observed
-    secondary share x GDP (the type's share if the data lack it). Farm output
+    of the city's GDP to the type's 2025 GDP (``type_gdp``, bn CNY/yr, the
+    preset's before people and trends are moved back: with the GDP of the
+    half-moved state, Yichun got 2.5 times its type's public-service capital
+    per head); mining and industry (:data:`SECONDARY_STOCKS` and their jobs)
+    are then set so their value added equals the observed
+    secondary share x GDP (the type's share if the data lack it); ``intensities``
+    are the construction land per unit of capital (:func:`land_cover`) and the
+    miners per unit of mining capacity (thousand persons per Mt/yr) of
+    :func:`_match_secondary_share`. Farm output
     is ``farm`` (the observed primary share and its year, or the type's share
     and None) x GDP. The rest of the local sector's value added follows from
     local demand (households and the public budget), so the model's GDP need
@@ -253,61 +259,36 @@ def _scale_economy(state, parameters, levers, gdp, secondary_share, year, cover,
     state[StockIndex.farm_output] = farm_share * target_gdp
     sources["initial.farm_output"] = (f"primary share {100 * farm_share:.4g} % ({farm_year}, CSMAR table) x GDP"
                                       if farm_year is not None else "the type's primary share x GDP (none in the data)")
-    chosen = _match_secondary_share(state, parameters, levers, target_share * target_gdp, cover)
+    chosen = _match_secondary_share(state, parameters, levers, target_share * target_gdp, *intensities)
     if gdp is not None:
         sources["initial.traded_services"] = (f"what brings the model's GDP to the observed GDP of {year} (0 if above), "
                                               "with local debt at the type's ratio to the budget")
-    for name in (*SECONDARY_STOCKS, "mining_employment", "successor_employment", "service_employment"):
+    for name in (*SECONDARY_STOCKS, "successor_employment", "service_employment"):
         sources[f"initial.{name}"] = f"type default scaled (x {chosen:.3f}) to {share_text} x GDP"
+    sources["initial.mining_employment"] = ("the type's 2025 miners per unit of mining capacity, x the growth of "
+                                            "mining_productivity_growth since the start year, x the city's capacity")
     sources["initial.construction_land"] = ("the type's 2025 construction land per unit of new-industry capital at "
                                             "2025 technique (capital / technology index) x the city's")
 
 
-def debt_ratio(state, parameters, levers):
-    """Local debt over own revenue plus general transfers (1) of a batch of states, at their calibrated references."""
-    return _debt_over_budget(state, auxiliaries(state, calibrated_batch(state, parameters, levers), levers))
-
-
-def _debt_over_budget(state, a):
-    """Local debt over own revenue plus general transfers (1), from a batch's auxiliaries ``a``."""
-    return state[StockIndex.local_debt] / (a["own_revenue"] + a["general_transfers"])
-
-
-def _set_debt(state, parameters, levers, ratio, year, sources):
-    """Set local debt (bn CNY) to ``ratio`` x the city's own revenue plus general transfers in ``year``.
-
-    Debt is a multiple of the budget that services it, not of GDP: per-head
-    standards, and with them transfers, are moved back with national income
-    while GDP is not, so debt scaled with GDP would start a city far above its
-    borrowing limit and cut every public service to zero in its first years.
-    The type's ratio is its preset's (coal_declining 150 % by assumption);
-    the national ratio of 2010 was about the same: 10.7 trn CNY of local debt
-    at the end of 2010 (National Audit Office,
-    http://www.cdcqgg.com/china/2011-07/11/content_22967083.htm) against 4.06
-    trn of local own revenue (China Statistical Yearbook 2011) and 3.06 trn of
-    central transfers budgeted for 2010
-    (https://lemofix.com/wzpd/2010-03/17/content_212389.htm), 150 %.
-    """
-    for _ in range(_DEBT_ITERATIONS):  # where the limit binds, revenue depends on debt through local demand
-        budget = state[StockIndex.local_debt] / float(debt_ratio(state[:, None], parameters[:, None],
-                                                                 levers[:, None])[0])
-        state[StockIndex.local_debt] = ratio * budget
-    sources["initial.local_debt"] = (f"the type's ratio of debt to own revenue plus general transfers "
-                                     f"({ratio:.3f}) x the city's in {year}")
-
-
-def _match_secondary_share(state, parameters, levers, target, cover):
+def _match_secondary_share(state, parameters, levers, target, cover, miners_per_capacity):
     """Multiply mining and industry stocks and jobs by the factor of :data:`_SCALE_GRID` whose value added
     (bn CNY/yr) is closest to ``target``; construction land follows at ``cover`` (:func:`land_cover`).
 
-    Jobs moved into or out of mining and industry come from or go to the local
-    sector, so the labour force is unchanged. Returns the factor chosen.
+    The mines are staffed at ``miners_per_capacity`` (thousand persons per
+    Mt/yr: the type's, at the start year's productivity) x their capacity, so
+    a city's mines start at rest: scaling the miners with the residents and
+    the capacity with the secondary share had given Jiaozuo 465 thousand
+    miners for 198 thousand mining jobs in 2010, shed by 2012. Jobs moved into
+    or out of mining and industry come from or go to the local sector, so the
+    labour force is unchanged. Returns the factor chosen.
     """
     trial = np.repeat(state[:, None], _SCALE_GRID.size, axis=1)
     for name in SECONDARY_STOCKS:
         trial[StockIndex[name]] *= _SCALE_GRID
+    trial[StockIndex.mining_employment] = miners_per_capacity * trial[StockIndex.mining_capacity]
+    trial[StockIndex.successor_employment] *= _SCALE_GRID
     for name in ("mining_employment", "successor_employment"):
-        trial[StockIndex[name]] *= _SCALE_GRID
         trial[StockIndex.service_employment] -= trial[StockIndex[name]] - state[StockIndex[name]]
     trial[StockIndex.construction_land] = cover * trial[StockIndex.new_industry_capital] / trial[
         StockIndex.technology_index]
