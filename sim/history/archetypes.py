@@ -2,9 +2,9 @@
 
 Rule, per region type: one parameter vector is fitted to the series of every
 city of the type together (:func:`~restrans.sim.history.fitting.fit_joint`,
-each city recalibrated to its own start-year rest point), so parameters that
-one city's two or three series cannot pin down are pinned down by the type's
-ten or so. A fitted value is adopted when it is *informed*: a standard error
+each city recalibrated to its own start-year rest point, fitting every
+parameter that one of the cities fits), so parameters that one city's two or
+three series cannot pin down are pinned down by the type's ten or so. A fitted value is adopted when it is *informed*: a standard error
 no wider than half the parameter's plausible range and a value off the
 range's ends (a fit resting on a bound says the data want more than the prior
 allows, not how much). An adopted value is written into the type's 2025 preset
@@ -52,14 +52,17 @@ def derivation_table(calibrations) -> pd.DataFrame:
 
     ``calibrations`` are :class:`~restrans.sim.history.city_calibration.CityCalibration` of one fit window.
     """
-    from restrans.sim.history.fitting import fit_joint
+    from restrans.sim.history.fitting import fit_joint, with_parameters
 
     rows = []
     for archetype in sorted({calibration.archetype for calibration in calibrations}):
         members = [calibration for calibration in calibrations if calibration.archetype == archetype]
+        # every parameter that one of the cities fits (a city without a hukou series fits no migration)
+        names = tuple(dict.fromkeys(name for member in members for name in member.problem.names))
+        problems = [with_parameters(member.problem, names) for member in members]
         # a type of one city: its joint fit is the city's own fit, already made
-        result = members[0].result if len(members) == 1 else fit_joint([member.problem for member in members])
-        problem = members[0].problem
+        result = members[0].result if len(members) == 1 else fit_joint(problems)
+        problem = problems[0]
         cities = ", ".join(calibration.city for calibration in members)
         for row, name in enumerate(problem.names):
             entry = {"value": float(result.values[row]), "standard_error": float(result.standard_errors[row]),

@@ -17,7 +17,7 @@ from restrans.model.parameters import ParameterIndex
 from restrans.model.stocks import StockIndex
 from restrans.sim.engine.simulate import region_arrays
 from restrans.sim.history.cities import CITY_TYPES, city_state, preset_name
-from restrans.sim.history.fitting import FIT_PARAMETERS, HistoryProblem, plausible_bounds
+from restrans.sim.history.fitting import HistoryProblem, default_parameters, plausible_bounds
 from restrans.sim.history.observables import observed_series, relative_industry_price
 from restrans.sim.scenario.errors import InputError
 from restrans.sim.scenario.regions import available_cities, load_region
@@ -77,7 +77,7 @@ def build_problem(table: pd.DataFrame, city: str, *, archetype: str | None = Non
     if not (observations["sample"] == "fit").any():
         raise InputError("--data", city, f"{start}-{fit_until}",
                          "observations of population, real growth or secondary share in the fit window")
-    names = tuple(names or FIT_PARAMETERS[archetype])
+    names = tuple(names or default_parameters(archetype, observations))
     prior, lower, upper = plausible_bounds(names, parameters)
     method, dt = scenario.solver.method, float(scenario.solver.dt)
     times = np.arange(start, holdout_until + 1, dtype=float)
