@@ -133,5 +133,6 @@ def test_the_documented_breaks():
     assert years_across_break("Fuxin", "gdp_growth") == set()  # growth rates are comparable across revisions
     assert years_across_break("Jixi", "secondary_share_gdp") == {2013, 2014}  # the city's revision moved the share
     assert years_across_break("Fuxin", "secondary_share_gdp") == {2014, 2015, 2016}
-    assert years_across_break("Huaibei", "secondary_share_gdp") == set()  # an economic census revises levels only
+    assert years_across_break("Xuzhou", "secondary_share_gdp") == set()  # an economic census revises levels only
+    assert years_across_break("Huaibei", "secondary_share_gdp") == {2018, 2019}  # but Anhui's structure broke
     assert all(item.first_year <= item.last_year and item.note for item in STATISTICAL_BREAKS)

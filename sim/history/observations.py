@@ -83,7 +83,7 @@ class Break:
         revises a single year, such as an economic census); the years from ``first_year`` to
         ``last_year`` inclusive are the years across the break.
     note : str
-        What happened, from the README of the history data.
+        What happened, from the README of the history data or with its sources.
     """
 
     city: str
@@ -110,22 +110,31 @@ Fuxin 2014→2016, −59 % and −11 %."""
 _CENSUS = ("gdp_current",)
 """What an economic census breaks in every city: the level of GDP. Its documented effect is on levels; the
 share keeps one span across it (2013→2014 the shares of Datong, Fuxin, Huaibei, Xuzhou and Yangquan moved by
-−1.6 to −3.8 points, within the series' yearly moves). Huaibei's share falls 12.1 points in 2018→2019 while
-the rest of its GDP grows 39 % at current prices: likely the 2018 census, not documented as a break of the city,
-so it stays in the compared series and is reported as a miss."""
+−1.6 to −3.8 points, within the series' yearly moves; 2018→2019 −3.2 to +0.7 outside Anhui). Anhui published
+its 2019 accounts on the basis of the 2018 census and its 2018 structure on the old one (:data:`_ANHUI_2018`)."""
+_ANHUI_2018 = ("Anhui's accounts revised with the fourth economic census between the 2018 and 2019 figures: "
+               "secondary share 46.1 % in 2018 (preliminary, GDP 3.0 trillion CNY, "
+               "https://govt.chinadaily.com.cn/s/201908/05/WS5d478a3a498ebcb190578059/anhui-sees-stable-economic-growth-in-2018.html) "
+               "and 41.3 % in 2019 (1,533.79 of 3,711.4 bn CNY, http://english.ah.gov.cn/Business/AboutInvestingAnhui/553934921.html) "
+               "while the secondary sector grew 8.0 % in real terms against GDP's 7.5 % and GDP 24 % at current prices: "
+               "a change of basis (the national revision of 2018: NBS, 22 Nov 2019, secondary share 40.7 → 39.7 %); "
+               "Huaibei's share fell 12.1 points across it while the rest of its GDP grew 39 % at current prices")
+"""Note of the break of Anhui's industrial structure 2018→2019 (its one city in the data: Huaibei)."""
 STATISTICAL_BREAKS: tuple[Break, ...] = (
     *(Break(city, _GDP, 2013, 2014, "Heilongjiang GDP revision 2013→2014 (levels −10 to −25 %)")
       for city in ("Jixi", "Hegang", "Yichun")),
     Break("Fuxin", _GDP, 2014, 2016, "Liaoning's correction of inflated GDP data, 2014→2016"),
     Break("Ordos", _GDP, 2016, 2019, "Ordos GDP revision 2016→2019 (economic census, unified accounting)"),
     Break("Jiaozuo", _GDP, 2019, 2020, "unified regional GDP accounting 2019→2020"),
+    Break("Huaibei", ("secondary_share_gdp",), 2018, 2019, _ANHUI_2018),
     *(Break("*", _CENSUS, year, year, f"economic census {year}: GDP level revised")
       for year in (2004, 2008, 2013, 2018)),
     *(Break("*", ("employment_urban_units",), year, year, f"urban-unit employment level shift {year}")
       for year in (2013, 2018)),
     Break("*", ("urban_disposable_income",), 2013, 2013, "urban income definition changed in 2013"),
 )
-"""The breaks documented in the README of the history data (``Read before fitting``)."""
+"""The breaks documented in the README of the history data (``Read before fitting``), and Anhui's 2018→2019
+break of structure, sourced in its note."""
 
 
 def years_across_break(city: str, indicator: str, breaks: tuple[Break, ...] = STATISTICAL_BREAKS) -> set[int]:
