@@ -6,8 +6,9 @@ each city recalibrated to its own start-year rest point, fitting every
 parameter that one of the cities fits), so parameters that one city's two or
 three series cannot pin down are pinned down by the type's ten or so. A
 fitted value is adopted when it is *informed*: a standard error no wider
-than half the parameter's plausible range and a value off the range's ends (a fit resting on a bound says the data want more than the prior
-allows, not how much). An adopted value is written into the type's 2025 preset
+than half the parameter's plausible range and a value off the range's ends
+(a fit resting on a bound says the data want more than the prior allows,
+not how much). An adopted value is written into the type's 2025 preset
 with the source "fitted to <cities> <start>-<fit_until> (joint fit)" and the
 preset's references are recalibrated; a parameter not adopted keeps its value
 and its source, and :func:`derivation_table` says why. The cities' own fits

@@ -54,22 +54,6 @@ series; their census 2020 lies in the holdout) would move the parameter only thr
 other series: the migration parameters of Ordos went to their upper bounds to add workers to its GDP and put
 its 2020 census 22.9 % above the count."""
 
-
-def default_parameters(archetype: str, observations: pd.DataFrame) -> tuple[str, ...]:
-    """The parameters of ``FIT_PARAMETERS[archetype]`` that a fit-window series of ``observations`` informs.
-
-    ``observations`` has the columns ``indicator`` and ``sample`` (:class:`HistoryProblem`); a parameter outside
-    :data:`INFORMING_SERIES` is always kept.
-    """
-    fitted = set(observations.loc[observations["sample"] == "fit", "indicator"])
-    return tuple(name for name in FIT_PARAMETERS[archetype]
-                 if name not in INFORMING_SERIES or fitted.intersection(INFORMING_SERIES[name]))
-
-
-def with_parameters(problem: "HistoryProblem", names: tuple[str, ...]) -> "HistoryProblem":
-    """``problem`` fitting ``names`` instead, with their priors and plausible ranges (for a joint fit)."""
-    prior, lower, upper = plausible_bounds(names, problem.parameters)
-    return replace(problem, names=tuple(names), prior=prior, lower=lower, upper=upper)
 FINITE_DIFFERENCE_STEP = 1e-3
 """Step of the forward differences, as a share of each parameter's plausible range."""
 
@@ -126,6 +110,23 @@ def plausible_bounds(names, parameters):
     lower = np.array([low for low, _ in ranges])
     upper = np.array([high for _, high in ranges])
     return prior, lower, upper
+
+
+def default_parameters(archetype: str, observations: pd.DataFrame) -> tuple[str, ...]:
+    """The parameters of ``FIT_PARAMETERS[archetype]`` that a fit-window series of ``observations`` informs.
+
+    ``observations`` has the columns ``indicator`` and ``sample`` (:class:`HistoryProblem`); a parameter outside
+    :data:`INFORMING_SERIES` is always kept.
+    """
+    fitted = set(observations.loc[observations["sample"] == "fit", "indicator"])
+    return tuple(name for name in FIT_PARAMETERS[archetype]
+                 if name not in INFORMING_SERIES or fitted.intersection(INFORMING_SERIES[name]))
+
+
+def with_parameters(problem: HistoryProblem, names: tuple[str, ...]) -> HistoryProblem:
+    """``problem`` fitting ``names`` instead, with their priors and plausible ranges (for a joint fit)."""
+    prior, lower, upper = plausible_bounds(names, problem.parameters)
+    return replace(problem, names=tuple(names), prior=prior, lower=lower, upper=upper)
 
 
 def _fit_range(parameter, value: float) -> tuple[float, float]:
