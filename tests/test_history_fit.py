@@ -132,10 +132,9 @@ def test_a_run_from_2010_reaches_2025_near_its_type(tmp_path, table):
     GDP: 103.0 bn CNY against the type's 86.0 (+19.7 %; 101.5, +18.0 %, while national coal output, the demand
     of the mines, stopped at 2020: it rose 17 % in 2021-2023). The bound was 10 % (94.9, +9.7 %) while
     households spent a fixed share of income on local services; with the share rising with income the run
-    follows Fuxin's real
-    growth closer (real-GDP holdout MAPE 5.2 -> 4.9 %), and Fuxin's published growth 2010-2021 (x 1.46, with
-    -6.0 % and -12.3 % in 2015-2016) continued at 5 %/yr gives about 97 bn in 2025 prices: the type, a stylised
-    declining city, is smaller than Fuxin's own path.
+    follows Fuxin's real growth closer (real-GDP holdout MAPE 5.2 -> 4.9 %), and Fuxin's published growth
+    2010-2021 (x 1.46, with -6.0 % and -12.3 % in 2015-2016) continued at 5 %/yr gives about 97 bn in 2025
+    prices: the type, a stylised declining city, is smaller than Fuxin's own path.
 
     Model today: in 2025 1,596 thousand against Fuxin's census trend of 1,567 (+1.8 %) and the type's 1,700
     (-6.1 %). The type is a stylised declining city of 1.70 million: Fuxin's census of 2020 is already 3.1 %
