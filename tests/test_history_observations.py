@@ -43,14 +43,24 @@ def test_a_small_file_is_read_and_sorted(tmp_path):
 
 
 def test_unknown_indicators_are_reported_and_uncertain_rows_dropped(tmp_path):
-    path = write(tmp_path, row(), row(indicator="coal_output_raw", unit="10k t", value="3000"),
+    path = write(tmp_path, row(), row(indicator="timber_output", unit="10k m3", value="30"),
                  row(year="2012", value="180", tag="U"))
     observations = load_observations(path)
-    assert observations.unknown_indicators == ("coal_output_raw",)
+    assert observations.unknown_indicators == ("timber_output",)
     assert observations.excluded_uncertain == 1
     assert list(observations.table["year"]) == [2010]
     kept = load_observations(path, include_uncertain=True)
     assert kept.excluded_uncertain == 0 and list(kept.table["year"]) == [2010, 2012]
+
+
+def test_an_output_in_100m_t_is_read_in_10k_t(tmp_path):
+    """亿吨 rows (a province's output) are converted when read: 7.87 x 100m t = 78,700 x 10k t (1e-9)."""
+    path = write(tmp_path, row(city="Inner Mongolia", indicator="coal_output_raw", unit="100m t", value="7.87"),
+                 row(indicator="coal_output_raw", unit="10k t", value="2000"))
+    table = load_observations(path).table.set_index("city")
+    assert table.loc["Inner Mongolia", "value"] == pytest.approx(78700.0, rel=1e-9)
+    assert table.loc["Fuxin", "value"] == pytest.approx(2000.0, abs=EXACT)
+    assert set(table["unit"]) == {"10k t"}
 
 
 def test_two_rows_for_one_year_become_their_mean(tmp_path):
@@ -84,6 +94,8 @@ def test_an_excerpt_of_the_reference_data_reads():
     ((row(value="nan"),), HEADER, "line 2, column value", "a finite number"),
     ((row(unit="persons"),), HEADER, "line 2, column unit", "'10k persons', the unit of pop_registered"),
     ((row(tag="X"),), HEADER, "line 2, column tag", "S (official)"),
+    ((row(indicator="coal_output_raw", unit="Mt", value="20"),), HEADER, "line 2, column unit",
+     "'10k t' or '100m t', the unit of coal_output_raw"),
     ((row() + ",extra",), HEADER, "line 2", "9 fields"),
     ((row(), row(city=""),), HEADER, "line 3, column city", "a city name"),
 ])

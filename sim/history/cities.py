@@ -24,6 +24,8 @@ from restrans.sim.engine.simulate import region_arrays
 from restrans.sim.history.observables import industry_share, observed_value
 from restrans.sim.history.observations import HISTORY_FILE, load_observations
 from restrans.sim.history.fertility import set_birth_rate
+from restrans.sim.history.secondary_sector import (MINING_STOCKS, INDUSTRY_STOCKS, MT_PER_10K_T, mining_factor,
+                                                   match_secondary_share, secondary_value_added)
 from restrans.sim.history.start_debt import debt_ratio, set_debt
 from restrans.sim.history.type_profiles import (calibrated_gdp, primary_share, set_wage_level,
                                                 traded_services_for_gdp)
@@ -49,9 +51,6 @@ CITY_TYPES: dict[str, tuple[str, str]] = {
 PEOPLE_STOCKS = ("inactive_working_age", "mining_employment", "successor_employment", "service_employment",
                  "laid_off_miners", "retrained_job_seekers", "other_unemployed")
 """Working-age stocks scaled with the city's working-age residents."""
-SECONDARY_STOCKS = ("mining_capacity", "green_capacity", "proven_reserves", "undiscovered_resource",
-                    "processing_capital", "new_industry_capital")
-"""Stocks of mining and successor industry scaled to the city's secondary share."""
 ECONOMY_STOCKS = ("knowledge", "infrastructure_capital", "public_service_capital", "restoration_fund")
 """Stocks scaled with the size of the city's economy (GDP in 2025 prices); local debt follows the budget
 (:func:`~restrans.sim.history.start_debt.set_debt`)."""
@@ -66,8 +65,6 @@ _PRICE_YEAR = 2024
 """The national deflator runs from the start year to 2024, the latest year in the data (taken as 2025 prices)."""
 _CLOSING_ROUNDS = 6
 """Rounds of start debt and traded services, each depending on the other (the budget and GDP)."""
-_SCALE_GRID = np.geomspace(0.05, 20.0, 241)
-"""Multipliers of the secondary stocks tried when matching the observed secondary share."""
 
 
 def national_deflator(year: int) -> float:
@@ -90,7 +87,7 @@ def city_state(table, city, archetype, year=_CENSUS_YEAR):
     multiplied by the one factor that makes their value added equal the
     observed secondary share x GDP (:func:`_scale_economy`), the mines staffed
     at the type's miners per unit of capacity at the start year's productivity
-    (:func:`_match_secondary_share`); construction land
+    (:func:`~restrans.sim.history.secondary_sector.match_secondary_share`); construction land
     keeps the type's land per unit of capital at 2025 technique; local debt keeps
     the type's ratio to the budget's own revenue and general transfers
     (:func:`~restrans.sim.history.start_debt.set_debt`). The references are
@@ -121,10 +118,9 @@ def city_state(table, city, archetype, year=_CENSUS_YEAR):
     _move_trends(state, parameters, years_back, year, sources)
     set_wage_level(table, city, parameters, sources)
     set_birth_rate(table, city, parameters, sources)
-    gdp = observed_value(table, city, "gdp_current", year)
-    farm = primary_share(table, city, year) or (type_farm_share, None)
-    _scale_economy(state, parameters, levers, gdp, observed_value(table, city, "secondary_share_gdp", year), year,
-                   intensities, type_gdp, farm, sources)
+    observed = _economy_observations(table, city, archetype, year)
+    gdp, farm = observed["gdp"], primary_share(table, city, year) or (type_farm_share, None)
+    _scale_economy(state, parameters, levers, observed, year, intensities, type_gdp, farm, sources)
     calibrated = calibrated_batch(state[:, None], parameters[:, None], levers[:, None])
     margin = auxiliaries(state[:, None], calibrated, levers[:, None])["mining_margin"]
     parameters[ParameterIndex.reference_margin] = float(margin[0])
@@ -137,6 +133,14 @@ def city_state(table, city, archetype, year=_CENSUS_YEAR):
         state[StockIndex.traded_services] = traded_services_for_gdp(state, parameters, levers, target_gdp_of(gdp, year))
         set_debt(state, parameters, levers, type_debt_ratio, year, sources)
     return state, calibrated_batch(state[:, None], parameters[:, None], levers[:, None])[:, 0], levers, sources
+
+
+def _economy_observations(table, city, archetype, year) -> dict:
+    """The city's ``gdp`` (100m CNY), ``secondary_share`` (%) and, for a coal type, ``coal_output`` (10k t) in
+    ``year``, None where the data lack them (a forest type's mines are its logging, not in ``coal_output_raw``)."""
+    coal = observed_value(table, city, "coal_output_raw", year) if archetype.startswith("coal") else None
+    return {"gdp": observed_value(table, city, "gdp_current", year),
+            "secondary_share": observed_value(table, city, "secondary_share_gdp", year), "coal_output": coal}
 
 
 def _scale_people(state, residents, elderly_share, sources, year):
@@ -163,7 +167,7 @@ def _move_trends(state, parameters, years_back, year, sources):
     """National income, technology and mining productivity moved back from 2025 to ``year`` along their trends.
 
     Mining keeps its output per unit of capacity, so it needs more miners at the lower productivity
-    (:func:`_match_secondary_share` staffs the mines).
+    (:func:`~restrans.sim.history.secondary_sector.match_secondary_share` staffs the mines).
     """
     real = np.prod([1.0 + value_in("national_income_growth", step) for step in range(year, year + years_back)])
     state[StockIndex.national_income_per_capita] /= real
@@ -199,20 +203,10 @@ def land_cover(state) -> float:
 
     Land is needed per unit of capital at 2025 technique
     (:func:`restrans.model.economy.land_effect`); a city keeps its type's 2025
-    cover, which :func:`_match_secondary_share` carries to the city's capital.
+    cover, which :func:`~restrans.sim.history.secondary_sector.match_secondary_share` carries to the city's capital.
     """
     return float(state[StockIndex.construction_land] * state[StockIndex.technology_index]
                  / state[StockIndex.new_industry_capital])
-
-
-def _secondary_share(state, parameters, levers):
-    """Model counterpart of the secondary share of GDP (1): mining, processing and new industry over GDP, batched.
-
-    Construction, part of the statistical secondary sector, is in the model's local sector; the initial state
-    matches the observed share with industry alone, so the fit compares changes of the share, not its split.
-    """
-    a = auxiliaries(state, parameters, levers)
-    return industry_share(a), a["gdp"]
 
 
 def target_gdp_of(gdp, year):
@@ -220,27 +214,26 @@ def target_gdp_of(gdp, year):
     return gdp / 10.0 * national_deflator(year)
 
 
-def _scale_economy(state, parameters, levers, gdp, secondary_share, year, intensities, type_gdp, farm, sources):
+def _scale_economy(state, parameters, levers, observed, year, intensities, type_gdp, farm, sources):
     """Scale the economy to GDP in 2025 prices, and mining and industry to the observed secondary value added.
 
-    Stocks of :data:`ECONOMY_STOCKS` and the spending levers scale with the ratio
-    of the city's GDP to the type's 2025 GDP (``type_gdp``, bn CNY/yr, the
-    preset's before people and trends are moved back: with the GDP of the
-    half-moved state, Yichun got 2.5 times its type's public-service capital
-    per head); mining and industry (:data:`SECONDARY_STOCKS` and their jobs)
-    are then set so their value added equals the observed
-    secondary share x GDP (the type's share if the data lack it); ``intensities``
-    are the construction land per unit of capital (:func:`land_cover`) and the
-    miners per unit of mining capacity (thousand persons per Mt/yr) of
-    :func:`_match_secondary_share`. Farm output
-    is ``farm`` (the observed primary share and its year, or the type's share
-    and None) x GDP. The rest of the local sector's value added follows from
-    local demand (households and the public budget), so the model's GDP need
-    not equal the observed: the fit compares GDP as an index and the
+    ``observed`` holds the city's start-year ``gdp`` (100m CNY), ``secondary_share`` (%) and ``coal_output``
+    (10k t), each None where the data lack it. Stocks of :data:`ECONOMY_STOCKS` and the spending levers scale
+    with the ratio of the city's GDP to the type's 2025 GDP (``type_gdp``, bn CNY/yr, the preset's before people
+    and trends are moved back: with the GDP of the half-moved state, Yichun got 2.5 times its type's
+    public-service capital per head). The mines are sized to the coal output (the type's proportion to industry
+    without one) and processing and new industry so that mining and industry value added equals the observed
+    secondary share x GDP (the type's share if the data lack it), by
+    :func:`~restrans.sim.history.secondary_sector.match_secondary_share`; ``intensities`` are the construction
+    land per unit of capital (:func:`land_cover`) and the miners per unit of mining capacity (thousand persons
+    per Mt/yr). Farm output is ``farm`` (the observed primary share and its year, or the type's share and None)
+    x GDP. The rest of the local sector's value added follows from local demand (households and the public
+    budget), so the model's GDP need not equal the observed: the fit compares GDP as an index and the
     secondary share as a change since the start year.
     """
+    gdp, secondary_share, coal_output = observed["gdp"], observed["secondary_share"], observed["coal_output"]
     calibrated = calibrated_batch(state[:, None], parameters[:, None], levers[:, None])
-    share, model_gdp = _secondary_share(state[:, None], calibrated, levers[:, None])
+    share, model_gdp = secondary_value_added(state[:, None], calibrated, levers[:, None])
     share_text = f"the secondary share {secondary_share:g} % of {year}" if secondary_share is not None else \
         "the type's secondary share (none in the data)"
     target_share = float(share[0]) if secondary_share is None else secondary_share / 100.0
@@ -259,48 +252,25 @@ def _scale_economy(state, parameters, levers, gdp, secondary_share, year, intens
     state[StockIndex.farm_output] = farm_share * target_gdp
     sources["initial.farm_output"] = (f"primary share {100 * farm_share:.4g} % ({farm_year}, CSMAR table) x GDP"
                                       if farm_year is not None else "the type's primary share x GDP (none in the data)")
-    chosen = _match_secondary_share(state, parameters, levers, target_share * target_gdp, *intensities)
+    mines = None if coal_output is None else mining_factor(state, parameters, levers, coal_output * MT_PER_10K_T,
+                                                           intensities[1])
+    mining, industry = match_secondary_share(state, parameters, levers, target_share * target_gdp, *intensities,
+                                             mines=mines)
     if gdp is not None:
         sources["initial.traded_services"] = (f"what brings the model's GDP to the observed GDP of {year} (0 if above), "
                                               "with local debt at the type's ratio to the budget")
-    for name in (*SECONDARY_STOCKS, "successor_employment", "service_employment"):
-        sources[f"initial.{name}"] = f"type default scaled (x {chosen:.3f}) to {share_text} x GDP"
+    mines_text = (f"type default scaled (x {mining:.3f}) to the raw coal output of {year} ({coal_output:g} x 10k t, "
+                  "coal_output_raw) at the type's utilisation" if mines is not None else
+                  f"type default scaled (x {mining:.3f}) to {share_text} x GDP, in the type's proportion to industry")
+    for name in MINING_STOCKS:
+        sources[f"initial.{name}"] = mines_text
+    for name in (*INDUSTRY_STOCKS, "successor_employment", "service_employment"):
+        sources[f"initial.{name}"] = (f"type default scaled (x {industry:.3f}) to {share_text} x GDP"
+                                      + (", less the mines' value added" if mines is not None else ""))
     sources["initial.mining_employment"] = ("the type's 2025 miners per unit of mining capacity, x the growth of "
                                             "mining_productivity_growth since the start year, x the city's capacity")
     sources["initial.construction_land"] = ("the type's 2025 construction land per unit of new-industry capital at "
                                             "2025 technique (capital / technology index) x the city's")
-
-
-def _match_secondary_share(state, parameters, levers, target, cover, miners_per_capacity):
-    """Multiply mining and industry stocks and jobs by the factor of :data:`_SCALE_GRID` whose value added
-    (bn CNY/yr) is closest to ``target``; construction land follows at ``cover`` (:func:`land_cover`).
-
-    The mines are staffed at ``miners_per_capacity`` (thousand persons per
-    Mt/yr: the type's, at the start year's productivity) x their capacity, so
-    a city's mines start at rest: scaling the miners with the residents and
-    the capacity with the secondary share had given Jiaozuo 465 thousand
-    miners for 198 thousand mining jobs in 2010, shed by 2012. Jobs moved into
-    or out of mining and industry come from or go to the local sector, so the
-    labour force is unchanged. Returns the factor chosen.
-    """
-    trial = np.repeat(state[:, None], _SCALE_GRID.size, axis=1)
-    for name in SECONDARY_STOCKS:
-        trial[StockIndex[name]] *= _SCALE_GRID
-    trial[StockIndex.mining_employment] = miners_per_capacity * trial[StockIndex.mining_capacity]
-    trial[StockIndex.successor_employment] *= _SCALE_GRID
-    for name in ("mining_employment", "successor_employment"):
-        trial[StockIndex.service_employment] -= trial[StockIndex[name]] - state[StockIndex[name]]
-    trial[StockIndex.construction_land] = cover * trial[StockIndex.new_industry_capital] / trial[
-        StockIndex.technology_index]
-    trial_levers = np.repeat(levers[:, None], _SCALE_GRID.size, axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        trial_parameters = calibrated_batch(trial, np.repeat(parameters[:, None], _SCALE_GRID.size, axis=1),
-                                            trial_levers)
-        share, gdp = _secondary_share(trial, trial_parameters, trial_levers)
-    distance = np.where(trial[StockIndex.service_employment] > 0.0, np.abs(share * gdp - target), np.inf)
-    best = int(np.nanargmin(distance))
-    state[:] = trial[:, best]
-    return float(_SCALE_GRID[best])
 
 
 CITY_LABELS: dict[str, str] = {

@@ -118,7 +118,7 @@ def default_parameters(archetype: str, observations: pd.DataFrame) -> tuple[str,
     ``observations`` has the columns ``indicator`` and ``sample`` (:class:`HistoryProblem`); a parameter outside
     :data:`INFORMING_SERIES` is always kept.
     """
-    fitted = set(observations.loc[observations["sample"] == "fit", "indicator"])
+    fitted = set(observations.loc[fitted_mask(observations), "indicator"])
     return tuple(name for name in FIT_PARAMETERS[archetype]
                  if name not in INFORMING_SERIES or fitted.intersection(INFORMING_SERIES[name]))
 
@@ -148,7 +148,8 @@ def simulate(problem: HistoryProblem, values: np.ndarray) -> dict[str, np.ndarra
     -------
     dict of str to ndarray (n_times, n_runs)
         ``population`` and ``registered_population`` (thousand), ``gdp`` (real GDP at start-year resource prices, bn CNY/yr, see
-        :func:`~restrans.sim.history.observables.real_gdp`), ``industry_share`` (1), ``unemployment_rate`` (1).
+        :func:`~restrans.sim.history.observables.real_gdp`), ``industry_share`` (1), ``unemployment_rate`` (1),
+        ``extraction`` (Mt/yr).
     """
     runs = values.shape[1]
     parameters = np.repeat(problem.parameters[:, None], runs, axis=1)
@@ -165,7 +166,7 @@ def simulate(problem: HistoryProblem, values: np.ndarray) -> dict[str, np.ndarra
         industry = industry_share(a, problem.relative_price[:, None])
     return {"population": a["population"], "registered_population": a["registered_population"], "gdp": real_gdp(a),
             "industry_share": industry,
-            "unemployment_rate": a["unemployment_rate"]}
+            "unemployment_rate": a["unemployment_rate"], "extraction": a["extraction"]}
 
 
 def _integrate(state, parameters, schedules, problem):
@@ -197,24 +198,30 @@ points is 10.5 % of the cities' median 2010 share, 47.6 %). Population is counte
 GDP, so an equal relative error in it says more."""
 
 
+def fitted_mask(observations: pd.DataFrame) -> np.ndarray:
+    """Which observations the fit uses: those of the fit window in a series of :data:`SERIES_TOLERANCE`
+    (a series compared only, :data:`~restrans.sim.history.observables.CHECKED_INDICATORS`, is not)."""
+    return ((observations["sample"] == "fit") & observations["indicator"].isin(list(SERIES_TOLERANCE))).to_numpy()
+
+
 def _weights(problem: HistoryProblem) -> np.ndarray:
-    """Weight of each observation: 1 / (sqrt(count of its indicator in the fit) x the series' tolerance).
+    """Weight of each fitted observation: 1 / (sqrt(count of its indicator in the fit) x the series' tolerance).
 
     Each series counts once whatever its length, and in units of the error it is allowed
-    (:data:`SERIES_TOLERANCE`).
+    (:data:`SERIES_TOLERANCE`); an observation the fit does not use (:func:`fitted_mask`) weighs 0.
     """
-    fit = problem.observations["sample"] == "fit"
+    fit = fitted_mask(problem.observations)
     counts = problem.observations[fit].groupby("indicator").size()
-    return np.array([1.0 / (np.sqrt(counts.get(indicator, 1)) * SERIES_TOLERANCE[indicator])
-                     for indicator in problem.observations["indicator"]])
+    return np.array([1.0 / (np.sqrt(counts.get(indicator, 1)) * SERIES_TOLERANCE[indicator]) if used else 0.0
+                     for indicator, used in zip(problem.observations["indicator"], fit)])
 
 
 def residuals(problem: HistoryProblem, values: np.ndarray) -> np.ndarray:
-    """Weighted relative errors (simulated / observed - 1) of the fit observations, shape (n_fit, n_runs).
+    """Weighted relative errors (simulated / observed - 1) of the fitted observations, shape (n_fit, n_runs).
 
     Non-finite runs get a large error (10 per observation) so the optimiser moves away from them.
     """
-    fit = (problem.observations["sample"] == "fit").to_numpy()
+    fit = fitted_mask(problem.observations)
     observed = problem.observations["observed"].to_numpy()[fit]
     errors = (predictions(problem, values)[fit] / observed[:, None] - 1.0) * _weights(problem)[fit][:, None]
     return np.where(np.isfinite(errors), errors, 10.0)

@@ -1,6 +1,6 @@
 """What the model says about each observed series: the mapping from trajectories to the data's indicators.
 
-Three series are fitted and validated (:data:`FITTED_INDICATORS`):
+Three series are fitted and validated (:data:`FITTED_INDICATORS`), a fourth is compared only:
 
 * ``population`` — registered (hukou) population, compared as a shape: the
   observed 2010 value x the model's registered population relative to 2010
@@ -28,6 +28,12 @@ Three series are fitted and validated (:data:`FITTED_INDICATORS`):
   of industrial products relative to consumer prices since the start
   (:func:`relative_industry_price`; mining is valued at the year's coal price
   already).
+* ``coal_output`` — the city's raw coal output (``coal_output_raw``, 10k t)
+  against the mines' extraction, as a level (10k t = model Mt x 100). It is
+  compared, not fitted (:data:`CHECKED_INDICATORS`): the points are single
+  numbers from news reports and the fitted parameters do not govern how the
+  mines invest, so it checks the scale of the mines that the start state
+  gives (:mod:`restrans.sim.history.secondary_sector`).
 """
 from __future__ import annotations
 
@@ -41,7 +47,13 @@ FITTED_INDICATORS: dict[str, str] = {
     "real_gdp_index": "real GDP, index (start year = 1) chained from published real growth",
     "secondary_share": "secondary-industry share of GDP, %",
 }
-"""The compared series and what each means."""
+"""The fitted series and what each means."""
+CHECKED_INDICATORS: dict[str, str] = {
+    "coal_output": "raw coal output, 10k t (compared with the mines' extraction, not fitted)",
+}
+"""Series compared in the validation but given no weight in the fit."""
+MT_IN_10K_T = 100.0
+"""10k t (万吨, the unit of the output rows) in one Mt."""
 
 
 def industry_share(auxiliaries: dict, relative_price=1.0) -> np.ndarray:
@@ -136,6 +148,8 @@ def observed_series(rows: pd.DataFrame, start: int, end: int, breaks: dict[str, 
         index *= 1.0 + growth[year] / 100.0
         records.append(("real_gdp_index", "gdp_growth", year, index, start, 1.0))
     records += _share_records(values("secondary_share_gdp"), start, breaks.get("secondary_share_gdp", set()))
+    records += [("coal_output", "coal_output_raw", year, value, start, np.nan)
+                for year, value in values("coal_output_raw").items() if year > start]
     return pd.DataFrame(records, columns=["indicator", "source", "year", "observed", "anchor_year", "anchor"])
 
 
@@ -168,7 +182,8 @@ def simulated_values(observations: pd.DataFrame, times: np.ndarray, variables: d
     times : ndarray, shape (n_times,)
         Output years of the runs (whole years included).
     variables : dict of str to ndarray (n_times, n_runs)
-        ``population`` and ``registered_population`` (thousand), ``gdp`` (bn CNY/yr) and ``industry_share`` (1).
+        ``population`` and ``registered_population`` (thousand), ``gdp`` (bn CNY/yr), ``industry_share`` (1)
+        and, for coal-output rows, ``extraction`` (Mt/yr; without it they are NaN).
 
     Returns
     -------
@@ -179,9 +194,11 @@ def simulated_values(observations: pd.DataFrame, times: np.ndarray, variables: d
     anchor = observations["anchor"].to_numpy(dtype=float)[:, None]
     source = observations["source"].to_numpy()[:, None]
     registered, gdp, share = variables["registered_population"], variables["gdp"], variables["industry_share"]
+    extraction = variables.get("extraction", np.full_like(gdp, np.nan))
     with np.errstate(all="ignore"):
         return np.select(
-            [source == "pop_registered", source == "pop_resident_census", source == "gdp_growth"],
+            [source == "pop_registered", source == "pop_resident_census", source == "gdp_growth",
+             source == "coal_output_raw"],
             [anchor * registered[rows] / registered[anchor_rows], variables["population"][rows] / 10.0,
-             anchor * gdp[rows] / gdp[anchor_rows]],
+             anchor * gdp[rows] / gdp[anchor_rows], MT_IN_10K_T * extraction[rows]],
             anchor + 100.0 * (share[rows] - share[anchor_rows]))

@@ -34,6 +34,25 @@ from restrans.sim.scenario.regions import REGIONS_DIRECTORY
 COLUMNS: tuple[str, ...] = ("city", "indicator", "unit", "year", "value", "source_url", "tag", "note")
 """The columns a history data file must have, in the order of the table read."""
 
+REAL_GDP_INDICATOR = "gdp_real_index"
+"""The name under which a validation table gives real GDP (an index built from ``gdp_growth``)."""
+
+INDICATOR_NAMES: dict[str, dict[str, str]] = {
+    "pop_registered": {"en": "registered (hukou) population", "zh": "户籍人口"},
+    "pop_resident": {"en": "resident population", "zh": "常住人口"},
+    "pop_resident_census": {"en": "resident population (census)", "zh": "常住人口（普查）"},
+    "pop_urban_census": {"en": "urban population (census)", "zh": "城镇人口（普查）"},
+    "share_age65plus_census": {"en": "share aged 65+ (census)", "zh": "65 岁及以上人口比重（普查）"},
+    "gdp_current": {"en": "GDP at current prices", "zh": "地区生产总值（当年价）"},
+    "gdp_growth": {"en": "real GDP growth", "zh": "实际 GDP 增长率"},
+    REAL_GDP_INDICATOR: {"en": "real GDP (index)", "zh": "实际 GDP（指数）"},
+    "secondary_share_gdp": {"en": "secondary industry share of GDP", "zh": "第二产业占 GDP 比重"},
+    "coal_output_raw": {"en": "raw coal output (compared, not fitted)", "zh": "原煤产量（仅对照，不参与拟合）"},
+    "employment_urban_units": {"en": "employees of urban units", "zh": "城镇单位从业人员"},
+    "unemployment_registered": {"en": "registered unemployment rate", "zh": "城镇登记失业率"},
+}
+"""Plain names of the indicators; an indicator not listed is shown by its identifier."""
+
 TAGS: tuple[str, ...] = ("S", "M", "U")
 """Data-quality tags from strongest to weakest: official (S), one secondary source (M), uncertain (U)."""
 
@@ -51,6 +70,7 @@ KNOWN_INDICATORS: dict[str, str] = {
     "employment_urban_units": "10k persons",
     "unemployment_registered": "%",
     "crude_birth_rate": "per mille",
+    "coal_output_raw": "10k t",
 }
 """Indicator -> the unit (as written in ``series.csv``) in which the model's output is compared with it or a
 city's start state is built from it.
@@ -58,8 +78,14 @@ city's start state is built from it.
 Year-end registered (hukou) population, resident population (yearly estimates and the 2010/2020
 censuses), census urban population and share aged 65+, GDP at current prices, real GDP growth, the
 secondary and primary industries' shares of GDP, the average wage of urban units, employees of urban units,
-the registered unemployment rate, and the crude birth rate of residents (of a city or a province: the
-level of its birth rate, :mod:`restrans.sim.history.fertility`)."""
+the registered unemployment rate, the crude birth rate of residents (of a city or a province: the
+level of its birth rate, :mod:`restrans.sim.history.fertility`), and raw coal output (the start year's
+sizes a city's mines, :mod:`restrans.sim.history.secondary_sector`; later years are compared with their
+extraction)."""
+
+UNIT_CONVERSIONS: dict[tuple[str, str], float] = {("coal_output_raw", "100m t"): 1e4}
+"""Other units accepted for a known indicator: (indicator, unit) -> the factor to its unit of
+:data:`KNOWN_INDICATORS` (亿吨 = 10,000 x 万吨); the value is converted when read."""
 
 HISTORY_FILE: Path = REGIONS_DIRECTORY.parent / "data" / "history.csv"
 """The shipped history file (``model/data/history.csv``) the generators of the presets read."""
@@ -238,10 +264,13 @@ def _checked_row(line: int, row: dict[str, str], display: str) -> dict:
         raise InputError(display, f"line {line}, column tag", row["tag"],
                          "S (official), M (one secondary source) or U (uncertain)")
     known_unit = KNOWN_INDICATORS.get(row["indicator"])
-    if known_unit is not None and row["unit"] != known_unit:
+    factor = UNIT_CONVERSIONS.get((row["indicator"], row["unit"]), 1.0)
+    if known_unit is not None and row["unit"] != known_unit and factor == 1.0:
+        others = "".join(f" or '{unit}'" for indicator, unit in UNIT_CONVERSIONS if indicator == row["indicator"])
         raise InputError(display, f"line {line}, column unit", row["unit"],
-                         f"'{known_unit}', the unit of {row['indicator']} (convert the value)")
-    return {**{name: row[name] for name in COLUMNS}, "year": int(year), "value": value}
+                         f"'{known_unit}'{others}, the unit of {row['indicator']} (convert the value)")
+    unit = row["unit"] if known_unit is None else known_unit
+    return {**{name: row[name] for name in COLUMNS}, "year": int(year), "value": value * factor, "unit": unit}
 
 
 def _merge_duplicates(table: pd.DataFrame) -> tuple[pd.DataFrame, tuple]:

@@ -17,7 +17,7 @@ from restrans.model.parameters import ParameterIndex
 from restrans.model.stocks import StockIndex
 from restrans.sim.engine.simulate import region_arrays
 from restrans.sim.history.cities import CITY_TYPES, city_state, preset_name
-from restrans.sim.history.fitting import HistoryProblem, default_parameters, plausible_bounds
+from restrans.sim.history.fitting import HistoryProblem, default_parameters, fitted_mask, plausible_bounds
 from restrans.sim.history.observables import observed_series, relative_industry_price
 from restrans.sim.scenario.errors import InputError
 from restrans.sim.scenario.regions import available_cities, load_region
@@ -74,7 +74,7 @@ def build_problem(table: pd.DataFrame, city: str, *, archetype: str | None = Non
     state, parameters, schedules, archetype, scenario = city_inputs(table, city, archetype, start, scenarios)
     observations = observed_series(rows, start, holdout_until, skip_years)
     observations = observations.assign(sample=np.where(observations["year"] <= fit_until, "fit", "holdout"))
-    if not (observations["sample"] == "fit").any():
+    if not fitted_mask(observations).any():
         raise InputError("--data", city, f"{start}-{fit_until}",
                          "observations of population, real growth or secondary share in the fit window")
     names = tuple(names or default_parameters(archetype, observations))

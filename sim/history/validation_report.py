@@ -27,7 +27,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from restrans.sim.engine.output_folder import write_file
-from restrans.sim.history.observations import KNOWN_INDICATORS, Break
+from restrans.sim.history.observations import INDICATOR_NAMES, KNOWN_INDICATORS, REAL_GDP_INDICATOR, Break
 from restrans.sim.history.statistics import check_validation
 from restrans.sim.report.fonts import figure_fonts
 from restrans.sim.report.plots import figure_bytes
@@ -48,8 +48,6 @@ class Target:
     holdout: float | None
 
 
-REAL_GDP_INDICATOR = "gdp_real_index"
-"""The name under which a validation table gives real GDP (an index built from ``gdp_growth``)."""
 
 TARGETS: tuple[Target, ...] = (
     Target("population", ("pop_registered", "pop_resident", "pop_resident_census"), "mape", 3.0, 5.0),
@@ -106,20 +104,6 @@ WORDS: dict[str, dict[str, str]] = {
 }
 """Every word of the pages, in English and Chinese."""
 
-INDICATOR_NAMES: dict[str, dict[str, str]] = {
-    "pop_registered": {"en": "registered (hukou) population", "zh": "户籍人口"},
-    "pop_resident": {"en": "resident population", "zh": "常住人口"},
-    "pop_resident_census": {"en": "resident population (census)", "zh": "常住人口（普查）"},
-    "pop_urban_census": {"en": "urban population (census)", "zh": "城镇人口（普查）"},
-    "share_age65plus_census": {"en": "share aged 65+ (census)", "zh": "65 岁及以上人口比重（普查）"},
-    "gdp_current": {"en": "GDP at current prices", "zh": "地区生产总值（当年价）"},
-    "gdp_growth": {"en": "real GDP growth", "zh": "实际 GDP 增长率"},
-    REAL_GDP_INDICATOR: {"en": "real GDP (index)", "zh": "实际 GDP（指数）"},
-    "secondary_share_gdp": {"en": "secondary industry share of GDP", "zh": "第二产业占 GDP 比重"},
-    "employment_urban_units": {"en": "employees of urban units", "zh": "城镇单位从业人员"},
-    "unemployment_registered": {"en": "registered unemployment rate", "zh": "城镇登记失业率"},
-}
-"""Plain names of the indicators; an indicator not listed is shown by its identifier."""
 
 OBSERVED_COLOUR, SIMULATED_COLOUR, BREAK_COLOUR = "#222222", "#0072B2", "#E69F00"
 
