@@ -57,25 +57,26 @@ def test_more_coal_leaves_less_industry_for_the_same_secondary_share(table):
         assert states[1][StockIndex[name]] < states[0][StockIndex[name]]
 
 
-def test_coal_output_after_the_start_is_compared_but_not_fitted(table):
-    """Ordos's 2016 and 2017 outputs are in the fit window: they get rows of their own (simulated = 100 x
-    extraction, 10k t) and leave the fit's residuals exactly as without them."""
+def test_coal_output_after_the_start_is_fitted_against_extraction_and_informs_new_capacity(table):
+    """Ordos's 2016 and 2017 outputs are in the fit window: two rows (simulated = 100 x extraction, 10k t, to
+    1e-12), one residual each, and capacity_investment_rate joins its fit; without them it does not."""
     problem, _ = build_problem(table, "Ordos")
     coal = problem.observations["indicator"] == "coal_output"
     assert sorted(problem.observations.loc[coal, "year"]) == [2016, 2017]
     assert set(problem.observations.loc[coal, "sample"]) == {"fit"}
     without, _ = build_problem(table[table["indicator"] != "coal_output_raw"], "Ordos")
+    assert "capacity_investment_rate" in problem.names and "capacity_investment_rate" not in without.names
     values = problem.prior[:, None]
-    np.testing.assert_array_equal(residuals(problem, values), residuals(without, values))
+    assert residuals(problem, values).shape[0] == residuals(without, without.prior[:, None]).shape[0] + 2
     simulated = predictions(problem, values)[coal.to_numpy(), 0]
     extraction = simulate(problem, values)["extraction"][:, 0]
     rows = np.searchsorted(problem.times, [2016.0, 2017.0])
     np.testing.assert_allclose(simulated, MT_IN_10K_T * extraction[rows], rtol=1e-12)
 
 
-def test_a_file_with_only_coal_output_in_the_fit_window_has_nothing_to_fit(table):
-    from restrans.sim.scenario.errors import InputError
-
-    rows = table[(table["city"] == "Ordos") & table["indicator"].isin(["pop_resident_census", "coal_output_raw"])]
-    with pytest.raises(InputError, match="fit window"):
-        build_problem(rows, "Ordos")
+def test_a_held_out_coal_output_is_compared_but_does_not_choose_parameters(table):
+    """Jixi's 2020 output is in the holdout: it has a row, and its mines' investment keeps the type value."""
+    problem, _ = build_problem(table, "Jixi")
+    coal = problem.observations["indicator"] == "coal_output"
+    assert list(problem.observations.loc[coal, "sample"]) == ["holdout"]
+    assert "capacity_investment_rate" not in problem.names

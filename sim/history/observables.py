@@ -1,6 +1,6 @@
 """What the model says about each observed series: the mapping from trajectories to the data's indicators.
 
-Three series are fitted and validated (:data:`FITTED_INDICATORS`), a fourth is compared only:
+Four series are fitted and validated (:data:`FITTED_INDICATORS`):
 
 * ``population`` — registered (hukou) population, compared as a shape: the
   observed 2010 value x the model's registered population relative to 2010
@@ -28,12 +28,11 @@ Three series are fitted and validated (:data:`FITTED_INDICATORS`), a fourth is c
   of industrial products relative to consumer prices since the start
   (:func:`relative_industry_price`; mining is valued at the year's coal price
   already).
-* ``coal_output`` — the city's raw coal output (``coal_output_raw``, 10k t)
-  against the mines' extraction, as a level (10k t = model Mt x 100). It is
-  compared, not fitted (:data:`CHECKED_INDICATORS`): the points are single
-  numbers from news reports and the fitted parameters do not govern how the
-  mines invest, so it checks the scale of the mines that the start state
-  gives (:mod:`restrans.sim.history.secondary_sector`).
+* ``coal_output`` — the city's raw coal output after the start year
+  (``coal_output_raw``, 10k t) against the mines' extraction, as a level
+  (10k t = model Mt x 100): it informs the mines' investment
+  (``capacity_investment_rate``); a start-year output sizes the mines instead
+  (:mod:`restrans.sim.history.secondary_sector`).
 """
 from __future__ import annotations
 
@@ -46,12 +45,9 @@ FITTED_INDICATORS: dict[str, str] = {
     "population": "registered population (shape from 2010) and census residents, 10k persons",
     "real_gdp_index": "real GDP, index (start year = 1) chained from published real growth",
     "secondary_share": "secondary-industry share of GDP, %",
+    "coal_output": "raw coal output, 10k t (the mines' extraction)",
 }
-"""The fitted series and what each means."""
-CHECKED_INDICATORS: dict[str, str] = {
-    "coal_output": "raw coal output, 10k t (compared with the mines' extraction, not fitted)",
-}
-"""Series compared in the validation but given no weight in the fit."""
+"""The compared series and what each means."""
 MT_IN_10K_T = 100.0
 """10k t (万吨, the unit of the output rows) in one Mt."""
 

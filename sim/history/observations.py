@@ -47,7 +47,7 @@ INDICATOR_NAMES: dict[str, dict[str, str]] = {
     "gdp_growth": {"en": "real GDP growth", "zh": "实际 GDP 增长率"},
     REAL_GDP_INDICATOR: {"en": "real GDP (index)", "zh": "实际 GDP（指数）"},
     "secondary_share_gdp": {"en": "secondary industry share of GDP", "zh": "第二产业占 GDP 比重"},
-    "coal_output_raw": {"en": "raw coal output (compared, not fitted)", "zh": "原煤产量（仅对照，不参与拟合）"},
+    "coal_output_raw": {"en": "raw coal output", "zh": "原煤产量"},
     "employment_urban_units": {"en": "employees of urban units", "zh": "城镇单位从业人员"},
     "unemployment_registered": {"en": "registered unemployment rate", "zh": "城镇登记失业率"},
 }

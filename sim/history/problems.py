@@ -76,7 +76,7 @@ def build_problem(table: pd.DataFrame, city: str, *, archetype: str | None = Non
     observations = observations.assign(sample=np.where(observations["year"] <= fit_until, "fit", "holdout"))
     if not fitted_mask(observations).any():
         raise InputError("--data", city, f"{start}-{fit_until}",
-                         "observations of population, real growth or secondary share in the fit window")
+                         "observations of population, real growth, secondary share or coal output in the fit window")
     names = tuple(names or default_parameters(archetype, observations))
     prior, lower, upper = plausible_bounds(names, parameters)
     method, dt = scenario.solver.method, float(scenario.solver.dt)
