@@ -181,3 +181,16 @@ def test_a_break_outside_the_years_shown_is_not_drawn():
     page = render_validation_html(city="Fuxin", validation=validation, statistics=statistics_table(validation),
                                   parameters=PARAMETERS, breaks=early, fit_until=2017)
     assert "an early revision" not in page
+
+
+def test_a_two_year_series_is_drawn_on_whole_years(monkeypatch):
+    """Ordos's coal output has two points (2016, 2017): every year tick of its figure is a whole year."""
+    from restrans.sim.history import validation_report
+
+    drawn = []
+    monkeypatch.setattr(validation_report, "figure_bytes", lambda figure: drawn.append(figure) or b"")
+    rows = pd.DataFrame({"city": "Ordos", "indicator": "coal_output_raw", "year": [2016, 2017],
+                         "observed": [54000.0, 62770.72], "simulated": [48000.0, 50300.0], "sample": "fit"})
+    validation_report.indicator_figure(rows, "Ordos", "coal_output_raw", (), 2017)
+    ticks = drawn[0].axes[0].get_xticks()
+    assert len(ticks) >= 2 and np.all(ticks == np.round(ticks))

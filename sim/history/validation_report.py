@@ -24,6 +24,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from restrans.sim.engine.output_folder import write_file
@@ -165,6 +166,7 @@ def indicator_figure(rows: pd.DataFrame, city: str, indicator: str, shown: Seque
         axis.set_title(f"{city}: {indicator_name(indicator, language)}", fontsize=11)
         axis.set_ylabel(unit)
         axis.set_xlabel(_say("year", language))
+        axis.xaxis.set_major_locator(MaxNLocator(integer=True))  # whole years, also for a two-year series
         axis.grid(alpha=0.3)
         axis.legend(fontsize=7, loc="best")
         figure.tight_layout()
