@@ -80,3 +80,11 @@ def test_a_held_out_coal_output_is_compared_but_does_not_choose_parameters(table
     coal = problem.observations["indicator"] == "coal_output"
     assert list(problem.observations.loc[coal, "sample"]) == ["holdout"]
     assert "capacity_investment_rate" not in problem.names
+
+
+def test_a_forest_city_is_not_compared_with_coal_output(table):
+    """Yichun's mines are its logging: a coal-output row in its data is not compared (nor fitted)."""
+    problem, archetype = build_problem(_with_rows(table, ("Yichun", "coal_output_raw", "10k t", 2015, 500.0)),
+                                       "Yichun")
+    assert archetype == "forest_declining"
+    assert "coal_output" not in set(problem.observations["indicator"])

@@ -2,7 +2,8 @@
 
 What the data give is taken from them (``history.csv``): resident population
 of the 2010 census, its share aged 65+, GDP (converted to 2025 prices with the
-national GDP deflator of ``drivers.csv``) and the secondary share. Everything
+national GDP deflator of ``drivers.csv``), the secondary share and, where the
+data hold it, the raw coal output that sizes the mines. Everything
 else comes from the region type's 2025 preset, moved to the start year by
 rules stated in :func:`city_state` and marked in each entry's source as
 ``type default``. The city's references (price, knowledge, productivities,
@@ -21,11 +22,11 @@ from restrans.model.stocks import STOCKS, StockIndex
 from restrans.model.system import auxiliaries
 from restrans.sim.engine.calibration import CALIBRATED_PARAMETERS, calibrated_batch
 from restrans.sim.engine.simulate import region_arrays
-from restrans.sim.history.observables import industry_share, observed_value
+from restrans.sim.history.observables import MT_IN_10K_T, observed_value
 from restrans.sim.history.observations import HISTORY_FILE, load_observations
 from restrans.sim.history.fertility import set_birth_rate
-from restrans.sim.history.secondary_sector import (MINING_STOCKS, INDUSTRY_STOCKS, MT_PER_10K_T, mining_factor,
-                                                   match_secondary_share, secondary_value_added)
+from restrans.sim.history.secondary_sector import (INDUSTRY_STOCKS, MINING_STOCKS, match_secondary_share,
+                                                   mining_factor, secondary_value_added)
 from restrans.sim.history.start_debt import debt_ratio, set_debt
 from restrans.sim.history.type_profiles import (calibrated_gdp, primary_share, set_wage_level,
                                                 traded_services_for_gdp)
@@ -252,7 +253,7 @@ def _scale_economy(state, parameters, levers, observed, year, intensities, type_
     state[StockIndex.farm_output] = farm_share * target_gdp
     sources["initial.farm_output"] = (f"primary share {100 * farm_share:.4g} % ({farm_year}, CSMAR table) x GDP"
                                       if farm_year is not None else "the type's primary share x GDP (none in the data)")
-    mines = None if coal_output is None else mining_factor(state, parameters, levers, coal_output * MT_PER_10K_T,
+    mines = None if coal_output is None else mining_factor(state, parameters, levers, coal_output / MT_IN_10K_T,
                                                            intensities[1])
     mining, industry = match_secondary_share(state, parameters, levers, target_share * target_gdp, *intensities,
                                              mines=mines)

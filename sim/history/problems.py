@@ -73,6 +73,8 @@ def build_problem(table: pd.DataFrame, city: str, *, archetype: str | None = Non
     rows = table[table["city"] == city]
     state, parameters, schedules, archetype, scenario = city_inputs(table, city, archetype, start, scenarios)
     observations = observed_series(rows, start, holdout_until, skip_years)
+    if not archetype.startswith("coal"):  # a forest region's extraction is its logging, not coal
+        observations = observations[observations["indicator"] != "coal_output"]
     observations = observations.assign(sample=np.where(observations["year"] <= fit_until, "fit", "holdout"))
     if not fitted_mask(observations).any():
         raise InputError("--data", city, f"{start}-{fit_until}",

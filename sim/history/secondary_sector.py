@@ -28,8 +28,6 @@ SECONDARY_STOCKS = MINING_STOCKS + INDUSTRY_STOCKS
 SCALE_GRID = np.geomspace(0.05, 20.0, 241)
 """Multipliers of the industry (and, without a coal output, the mining) stocks tried against the observed
 secondary value added: a 2.5 % step from 1/20 to 20 times the type's proportion."""
-MT_PER_10K_T = 0.01
-"""Mt in 10k t (万吨), the unit of the output rows of the history file."""
 
 
 def secondary_value_added(state, parameters, levers):

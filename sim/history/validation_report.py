@@ -49,7 +49,6 @@ class Target:
     holdout: float | None
 
 
-
 TARGETS: tuple[Target, ...] = (
     Target("population", ("pop_registered", "pop_resident", "pop_resident_census"), "mape", 3.0, 5.0),
     Target("real_gdp", (REAL_GDP_INDICATOR,), "mape", 10.0, 15.0),
