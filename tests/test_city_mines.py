@@ -1,4 +1,4 @@
-"""A city's mines from its coal output (restrans.sim.history.secondary_sector) and coal output as a checked series."""
+"""A city's mines from its coal output (restrans.sim.history.secondary_sector) and coal output as a fitted series."""
 from __future__ import annotations
 
 import numpy as np
