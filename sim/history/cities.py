@@ -26,7 +26,7 @@ from restrans.sim.history.observables import MT_IN_10K_T, observed_value
 from restrans.sim.history.observations import HISTORY_FILE, load_observations
 from restrans.sim.history.fertility import set_birth_rate
 from restrans.sim.history.secondary_sector import (INDUSTRY_STOCKS, MINING_STOCKS, match_secondary_share,
-                                                   mining_factor, secondary_value_added)
+                                                   mines_coal, mining_factor, secondary_value_added)
 from restrans.sim.history.start_debt import debt_ratio, set_debt
 from restrans.sim.history.type_profiles import (calibrated_gdp, primary_share, set_wage_level,
                                                 traded_services_for_gdp)
@@ -139,7 +139,7 @@ def city_state(table, city, archetype, year=_CENSUS_YEAR):
 def _economy_observations(table, city, archetype, year) -> dict:
     """The city's ``gdp`` (100m CNY), ``secondary_share`` (%) and, for a coal type, ``coal_output`` (10k t) in
     ``year``, None where the data lack them (a forest type's mines are its logging, not in ``coal_output_raw``)."""
-    coal = observed_value(table, city, "coal_output_raw", year) if archetype.startswith("coal") else None
+    coal = observed_value(table, city, "coal_output_raw", year) if mines_coal(archetype) else None
     return {"gdp": observed_value(table, city, "gdp_current", year),
             "secondary_share": observed_value(table, city, "secondary_share_gdp", year), "coal_output": coal}
 

@@ -19,6 +19,7 @@ from restrans.sim.engine.simulate import region_arrays
 from restrans.sim.history.cities import CITY_TYPES, city_state, preset_name
 from restrans.sim.history.fitting import HistoryProblem, default_parameters, fitted_mask, plausible_bounds
 from restrans.sim.history.observables import observed_series, relative_industry_price
+from restrans.sim.history.secondary_sector import mines_coal
 from restrans.sim.scenario.errors import InputError
 from restrans.sim.scenario.regions import available_cities, load_region
 from restrans.sim.scenario.scenario import load_scenario
@@ -73,7 +74,7 @@ def build_problem(table: pd.DataFrame, city: str, *, archetype: str | None = Non
     rows = table[table["city"] == city]
     state, parameters, schedules, archetype, scenario = city_inputs(table, city, archetype, start, scenarios)
     observations = observed_series(rows, start, holdout_until, skip_years)
-    if not archetype.startswith("coal"):  # a forest region's extraction is its logging, not coal
+    if not mines_coal(archetype):
         observations = observations[observations["indicator"] != "coal_output"]
     observations = observations.assign(sample=np.where(observations["year"] <= fit_until, "fit", "holdout"))
     if not fitted_mask(observations).any():

@@ -23,11 +23,15 @@ MINING_STOCKS = ("mining_capacity", "green_capacity", "proven_reserves", "undisc
 """Stocks of the mines, scaled together: capacity, its green part and the reserves (the type's reserve life)."""
 INDUSTRY_STOCKS = ("processing_capital", "new_industry_capital")
 """Capital of the successor industries, scaled together with their jobs."""
-SECONDARY_STOCKS = MINING_STOCKS + INDUSTRY_STOCKS
-"""Stocks of mining and successor industry scaled to the city's secondary share."""
 SCALE_GRID = np.geomspace(0.05, 20.0, 241)
 """Multipliers of the industry (and, without a coal output, the mining) stocks tried against the observed
 secondary value added: a 2.5 % step from 1/20 to 20 times the type's proportion."""
+
+
+def mines_coal(archetype: str) -> bool:
+    """Whether the region type's extraction is coal (``coal_*``), so coal-output rows describe its mines; a
+    forest type's extraction is its logging."""
+    return archetype.startswith("coal")
 
 
 def secondary_value_added(state, parameters, levers):
